@@ -1,0 +1,363 @@
+/* guidedbp — Guided Backpropagation saliency engine
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "guidedbp/gbp-engine.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "guidedbp/gbp-error.h"
+#include "guidedbp/gbp-torch.h"
+#include "gbp-labels.h"
+#include "gbp-preprocess.h"
+
+/* Upper bound for the input size: beyond it no classifier is plausible and
+ * the buffers would be unreasonable. */
+#define MAX_INPUT_SIZE 8192
+#define MAX_THREADS 1024
+
+struct _GbpEngine {
+  GbpTorchModel *model;
+  gchar *model_path;
+  guint input_width;
+  guint input_height;
+  guint num_classes;
+  gint target_class;
+  gchar **labels;
+
+  GbpPreprocessor *preprocessor;
+  gfloat *input;                /* [3, H, W], reused every frame */
+  gfloat *gradient;             /* [3, H, W], reused every frame */
+};
+
+static const gfloat imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
+static const gfloat imagenet_std[3] = { 0.229f, 0.224f, 0.225f };
+
+void
+gbp_engine_config_init (GbpEngineConfig * config)
+{
+  g_return_if_fail (config != NULL);
+
+  *config = (GbpEngineConfig) {
+    .model_path = NULL,
+    .device = "cpu",
+    .input_width = GBP_DEFAULT_INPUT_SIZE,
+    .input_height = GBP_DEFAULT_INPUT_SIZE,
+    .num_threads = 0,
+    .target_class = GBP_TARGET_CLASS_TOP,
+    .labels_path = NULL,
+  };
+  for (guint c = 0; c < 3; c++) {
+    config->mean[c] = imagenet_mean[c];
+    config->std[c] = imagenet_std[c];
+  }
+}
+
+gboolean
+gbp_parse_triplet (const gchar * text, gfloat values[3], GError ** error)
+{
+  g_auto (GStrv) parts = NULL;
+  gfloat parsed[3];
+
+  if (text == NULL)
+    goto invalid;
+  parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) != 3)
+    goto invalid;
+  for (guint i = 0; i < 3; i++) {
+    gchar *end = NULL;
+    gchar *part = g_strstrip (parts[i]);
+
+    errno = 0;
+    parsed[i] = (gfloat) g_ascii_strtod (part, &end);
+    if (*part == '\0' || *end != '\0' || errno != 0 || !isfinite (parsed[i]))
+      goto invalid;
+  }
+  for (guint i = 0; i < 3; i++)
+    values[i] = parsed[i];
+  return TRUE;
+
+invalid:
+  g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+      "'%s' is not three comma-separated numbers (R,G,B)",
+      text ? text : "(null)");
+  return FALSE;
+}
+
+static gboolean
+validate_config (const GbpEngineConfig * config, GError ** error)
+{
+  if (config->model_path == NULL || *config->model_path == '\0') {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "no model file given");
+    return FALSE;
+  }
+  if (config->input_width < 1 || config->input_width > MAX_INPUT_SIZE
+      || config->input_height < 1 || config->input_height > MAX_INPUT_SIZE) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "model input size %ux%u is out of range (1..%u)",
+        config->input_width, config->input_height, MAX_INPUT_SIZE);
+    return FALSE;
+  }
+  for (guint c = 0; c < 3; c++) {
+    if (!isfinite (config->mean[c]) || !isfinite (config->std[c])
+        || config->std[c] <= 0.0f) {
+      g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+          "channel %u normalization is invalid (mean %g, std %g): "
+          "the mean must be finite and the std finite and positive",
+          c, config->mean[c], config->std[c]);
+      return FALSE;
+    }
+  }
+  if (config->num_threads > MAX_THREADS) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "%u threads is out of range (0..%u)", config->num_threads,
+        MAX_THREADS);
+    return FALSE;
+  }
+  if (config->target_class < GBP_TARGET_CLASS_TOP) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "target class %d is invalid (-1 for the top class, else >= 0)",
+        config->target_class);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GbpError
+error_from_torch (GbpTorchStatus status)
+{
+  switch (status) {
+    case GBP_TORCH_ERROR_INVALID_ARGUMENT:
+      return GBP_ERROR_INVALID_ARGUMENT;
+    case GBP_TORCH_ERROR_LOAD:
+      return GBP_ERROR_MODEL_LOAD;
+    case GBP_TORCH_ERROR_DEVICE:
+      return GBP_ERROR_DEVICE;
+    case GBP_TORCH_ERROR_NOT_CLASSIFIER:
+      return GBP_ERROR_MODEL_NOT_CLASSIFIER;
+    case GBP_TORCH_OK:
+    case GBP_TORCH_ERROR_RUN:
+    default:
+      return GBP_ERROR_RUN;
+  }
+}
+
+/* Reading the file first gives "No such file" or "Permission denied"
+ * rather than libtorch's stream-reader wording. */
+static gboolean
+check_model_file (const gchar * path, GError ** error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || g_access (path, R_OK) != 0) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_LOAD,
+        "cannot read model file '%s': %s", path, g_strerror (errno));
+    return FALSE;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_LOAD,
+        "model file '%s' is not a regular file", path);
+    return FALSE;
+  }
+  if (st.st_size == 0) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_LOAD,
+        "model file '%s' is empty", path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* One guided pass on a blank frame: proves the model takes [1,3,H,W],
+ * returns [1,classes] floats and back-propagates, and warms it up. */
+static gboolean
+probe_model (GbpEngine * engine, GError ** error)
+{
+  g_autofree gchar *message = NULL;
+  GbpTorchStatus status;
+  gint top;
+  gfloat score;
+
+  status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
+      engine->input_height, engine->input_width, NULL, &engine->num_classes,
+      &top, &score, engine->gradient, &message);
+  if (status != GBP_TORCH_OK) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_NOT_CLASSIFIER,
+        "model '%s' is not a usable image classifier for %ux%u input: %s",
+        engine->model_path, engine->input_width, engine->input_height,
+        message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+load_model (GbpEngine * engine, const GbpEngineConfig * config,
+    GError ** error)
+{
+  g_autofree gchar *message = NULL;
+  GbpTorchStatus status;
+
+  if (config->num_threads > 0) {
+    status = gbp_torch_set_num_threads (config->num_threads, &message);
+    if (status != GBP_TORCH_OK) {
+      g_set_error (error, GBP_ERROR, error_from_torch (status),
+          "cannot use %u threads: %s", config->num_threads, message);
+      return FALSE;
+    }
+  }
+  if (!check_model_file (config->model_path, error))
+    return FALSE;
+  status = gbp_torch_model_load (config->model_path, config->device,
+      &engine->model, &message);
+  if (status != GBP_TORCH_OK) {
+    g_set_error (error, GBP_ERROR, error_from_torch (status),
+        "cannot load model '%s': %s", config->model_path, message);
+    return FALSE;
+  }
+  if (gbp_torch_model_get_num_guided_nodes (engine->model) == 0) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_UNSUPPORTED,
+        "model '%s' has no ReLU-family activation (relu, relu6, hardtanh "
+        "with min 0): guided backpropagation needs them", config->model_path);
+    return FALSE;
+  }
+  return probe_model (engine, error);
+}
+
+GbpEngine *
+gbp_engine_new (const GbpEngineConfig * config, GError ** error)
+{
+  g_autoptr (GError) local_error = NULL;
+  GbpEngine *engine;
+  gsize plane;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!validate_config (config, error))
+    return NULL;
+
+  plane = (gsize) config->input_width * config->input_height;
+  engine = g_new0 (GbpEngine, 1);
+  engine->model_path = g_strdup (config->model_path);
+  engine->input_width = config->input_width;
+  engine->input_height = config->input_height;
+  engine->target_class = config->target_class;
+  engine->input = g_new0 (gfloat, 3 * plane);
+  engine->gradient = g_new0 (gfloat, 3 * plane);
+  engine->preprocessor = gbp_preprocessor_new (config->input_width,
+      config->input_height, config->mean, config->std);
+
+  if (!load_model (engine, config, &local_error))
+    goto failed;
+  if (!gbp_engine_set_target_class (engine, config->target_class,
+          &local_error))
+    goto failed;
+  if (config->labels_path != NULL) {
+    engine->labels = gbp_labels_load (config->labels_path,
+        engine->num_classes, &local_error);
+    if (engine->labels == NULL)
+      goto failed;
+  }
+  return engine;
+
+failed:
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  gbp_engine_free (engine);
+  return NULL;
+}
+
+void
+gbp_engine_free (GbpEngine * engine)
+{
+  if (engine == NULL)
+    return;
+  gbp_torch_model_free (engine->model);
+  gbp_preprocessor_free (engine->preprocessor);
+  g_strfreev (engine->labels);
+  g_free (engine->model_path);
+  g_free (engine->input);
+  g_free (engine->gradient);
+  g_free (engine);
+}
+
+guint
+gbp_engine_get_num_classes (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return engine->num_classes;
+}
+
+guint
+gbp_engine_get_num_guided_nodes (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return gbp_torch_model_get_num_guided_nodes (engine->model);
+}
+
+const gchar *
+gbp_engine_get_label (const GbpEngine * engine, gint class_index)
+{
+  g_return_val_if_fail (engine != NULL, NULL);
+  if (engine->labels == NULL || class_index < 0
+      || (guint) class_index >= engine->num_classes)
+    return NULL;
+  return engine->labels[class_index];
+}
+
+gboolean
+gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
+    GError ** error)
+{
+  g_return_val_if_fail (engine != NULL, FALSE);
+
+  if (target_class < GBP_TARGET_CLASS_TOP
+      || (target_class >= 0 && (guint) target_class >= engine->num_classes)) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "target class %d is out of range: model '%s' has %u classes "
+        "(0..%u, or -1 for the top class)", target_class, engine->model_path,
+        engine->num_classes, engine->num_classes - 1);
+    return FALSE;
+  }
+  engine->target_class = target_class;
+  return TRUE;
+}
+
+gboolean
+gbp_engine_run (GbpEngine * engine, const GbpImage * image,
+    GbpSaliency * saliency, GError ** error)
+{
+  g_autofree gchar *message = NULL;
+  GbpTorchStatus status;
+  gint target = engine->target_class;
+  gint chosen = 0;
+  gfloat score = 0.0f;
+
+  g_return_val_if_fail (engine != NULL && saliency != NULL, FALSE);
+
+  if (!gbp_image_validate (image, error))
+    return FALSE;
+
+  gbp_preprocessor_run (engine->preprocessor, image, engine->input);
+  status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
+      engine->input_height, engine->input_width, &target, NULL, &chosen,
+      &score, engine->gradient, &message);
+  if (status != GBP_TORCH_OK) {
+    g_set_error (error, GBP_ERROR, error_from_torch (status),
+        "running model '%s' failed: %s", engine->model_path, message);
+    return FALSE;
+  }
+  *saliency = (GbpSaliency) {
+    .class_index = chosen,
+    .score = score,
+    .label = gbp_engine_get_label (engine, chosen),
+    .gradient = engine->gradient,
+    .width = engine->input_width,
+    .height = engine->input_height,
+  };
+  return TRUE;
+}

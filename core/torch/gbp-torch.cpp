@@ -1,0 +1,340 @@
+/* guidedbp — Guided Backpropagation saliency engine
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The C ABI over libtorch. Every extern "C" function clears its message
+ * slot on entry and catches everything: no exception crosses into C.
+ */
+#include "guidedbp/gbp-torch.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <torch/script.h>
+#include <torch/cuda.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/jit/passes/remove_mutation.h>
+
+#include "gbp-guided-ops.h"
+
+struct _GbpTorchModel {
+  torch::jit::Module module;
+  c10::Device device;
+  guint num_guided_nodes;
+};
+
+namespace {
+
+/* An error with the status it maps to. */
+struct WrapperError {
+  GbpTorchStatus status;
+  std::string text;
+};
+
+/* TorchScript interpreter errors carry a TorchScript traceback before the
+ * Python-style "SomethingError: cause" line; the cause is what users need. */
+std::string
+concise_message (std::string text)
+{
+  size_t pos = text.rfind ("Error: ");
+
+  if (pos != std::string::npos) {
+    size_t line_start = text.rfind ('\n', pos);
+    text = text.substr (line_start == std::string::npos ? 0 : line_start + 1);
+  }
+  while (!text.empty () && (text.back () == '\n' || text.back () == ' '))
+    text.pop_back ();
+  return text;
+}
+
+std::string
+concise_torch_message (const c10::Error &e)
+{
+  return concise_message (e.what_without_backtrace ());
+}
+
+/* Runs @body; turns any exception into a status and message. */
+template <typename Body>
+GbpTorchStatus
+guard (gchar **message, GbpTorchStatus fallback, Body body)
+{
+  if (message != nullptr)
+    *message = nullptr;
+  std::string text;
+  GbpTorchStatus status = fallback;
+  try {
+    body ();
+    return GBP_TORCH_OK;
+  } catch (const WrapperError &e) {
+    status = e.status;
+    text = e.text;
+  } catch (const c10::Error &e) {
+    text = concise_torch_message (e);
+  } catch (const std::exception &e) {
+    text = concise_message (e.what ());
+  } catch (...) {
+    text = "unknown C++ exception in libtorch";
+  }
+  if (message != nullptr)
+    *message = g_strdup (text.c_str ());
+  return status;
+}
+
+c10::Device
+parse_device (const gchar *device_name)
+{
+  std::string name = device_name != nullptr ? device_name : "cpu";
+  c10::optional<c10::Device> device;
+
+  try {
+    device = c10::Device (name);
+  } catch (const c10::Error &) {
+    throw WrapperError{GBP_TORCH_ERROR_DEVICE,
+        "unknown device '" + name + "' (use cpu, cuda or cuda:N)"};
+  }
+  if (device->is_cpu ())
+    return *device;
+  if (!device->is_cuda ())
+    throw WrapperError{GBP_TORCH_ERROR_DEVICE,
+        "unsupported device '" + name + "' (use cpu, cuda or cuda:N)"};
+  if (!torch::cuda::is_available ())
+    throw WrapperError{GBP_TORCH_ERROR_DEVICE,
+        "device '" + name + "' requested but CUDA is not available (this "
+        "libtorch has no CUDA support, or no GPU is visible)"};
+  int index = device->has_index () ? device->index () : 0;
+  if (index >= (int) torch::cuda::device_count ())
+    throw WrapperError{GBP_TORCH_ERROR_DEVICE,
+        "device '" + name + "' does not exist: " +
+        std::to_string (torch::cuda::device_count ()) + " CUDA device(s)"};
+  return *device;
+}
+
+/* Freezes a private copy of @module (weights become constants: nothing is
+ * shared with other users of the file) and rewrites its activations. */
+torch::jit::Module
+prepare_guided_module (torch::jit::Module module, guint *num_guided_nodes)
+{
+  module.eval ();
+  for (at::Tensor parameter : module.parameters ())
+    parameter.set_requires_grad (false);
+
+  /* No numerics optimisation: conv-BN folding moves activations by float
+   * rounding, which flips ReLU masks near zero. */
+  torch::jit::Module frozen = torch::jit::freeze (module, c10::nullopt, false);
+  std::shared_ptr<torch::jit::Graph> graph =
+      frozen.get_method ("forward").graph ();
+
+  torch::jit::InplaceToFunctionalActivation (graph);
+  torch::jit::RemoveTensorMutation (graph);
+  *num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph);
+  return frozen;
+}
+
+std::string
+type_description (const c10::IValue &value)
+{
+  if (value.isTensor ()) {
+    const at::Tensor &t = value.toTensor ();
+    std::string shape = "[";
+    for (int64_t d = 0; d < t.dim (); d++)
+      shape += (d ? ", " : "") + std::to_string (t.size (d));
+    return std::string (c10::toString (t.scalar_type ())) + " tensor of shape "
+        + shape + "]";
+  }
+  return value.tagKind ();
+}
+
+at::Tensor
+check_logits (const c10::IValue &output, guint batch)
+{
+  if (!output.isTensor () || output.toTensor ().dim () != 2
+      || !output.toTensor ().is_floating_point ()
+      || output.toTensor ().size (0) != (int64_t) batch
+      || output.toTensor ().size (1) < 1)
+    throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
+        "the model returned " + type_description (output) + " for a batch of "
+        + std::to_string (batch) + " images; a classifier must return a "
+        "float tensor of shape [" + std::to_string (batch) + ", classes]"};
+  return output.toTensor ();
+}
+
+WrapperError
+forward_failure (const at::Tensor &input, const std::string &cause)
+{
+  std::string shape;
+  for (int64_t d = 0; d < input.dim (); d++)
+    shape += (d ? ", " : "") + std::to_string (input.size (d));
+  return WrapperError{GBP_TORCH_ERROR_RUN, "the model's forward failed on a "
+      "float input of shape [" + shape + "]: " + cause};
+}
+
+c10::IValue
+run_forward (GbpTorchModel *model, const at::Tensor &input)
+{
+  try {
+    return model->module.forward ({input});
+  } catch (const c10::Error &e) {
+    throw forward_failure (input, concise_torch_message (e));
+  } catch (const std::exception &e) {
+    /* the interpreter's own errors carry the TorchScript traceback */
+    throw forward_failure (input, concise_message (e.what ()));
+  }
+}
+
+at::Tensor
+pick_targets (const at::Tensor &logits, const gint *targets, guint batch)
+{
+  at::Tensor top = logits.argmax (1);
+  if (targets == nullptr)
+    return top;
+
+  std::vector<int64_t> chosen (batch);
+  at::Tensor top_cpu = top.to (at::kCPU);
+  int64_t num_classes = logits.size (1);
+  for (guint i = 0; i < batch; i++) {
+    if (targets[i] < 0) {
+      chosen[i] = top_cpu[i].item<int64_t> ();
+    } else if (targets[i] >= num_classes) {
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
+          "target class " + std::to_string (targets[i]) + " is out of range: "
+          "the model has " + std::to_string (num_classes) + " classes"};
+    } else {
+      chosen[i] = targets[i];
+    }
+  }
+  return torch::tensor (chosen, at::kLong).to (logits.device ());
+}
+
+void
+copy_to_host (const at::Tensor &tensor, gfloat *dest)
+{
+  at::Tensor host = tensor.detach ().to (at::kCPU, at::kFloat).contiguous ();
+  std::memcpy (dest, host.data_ptr<float> (), host.numel () * sizeof (float));
+}
+
+/* Fills the optional outputs describing which class each item explains. */
+void
+report_choice (const at::Tensor &logits, const at::Tensor &chosen, guint batch,
+    guint *num_classes, gint *classes, gfloat *scores)
+{
+  if (num_classes != nullptr)
+    *num_classes = (guint) logits.size (1);
+  if (classes != nullptr) {
+    at::Tensor c = chosen.to (at::kCPU, at::kInt).contiguous ();
+    std::memcpy (classes, c.data_ptr<int32_t> (), batch * sizeof (gint));
+  }
+  if (scores != nullptr)
+    copy_to_host (logits.detach ().softmax (1).gather (1,
+            chosen.unsqueeze (1)), scores);
+}
+
+}  // namespace
+
+extern "C" {
+
+GbpTorchStatus
+gbp_torch_set_num_threads (guint num_threads, gchar **message)
+{
+  return guard (message, GBP_TORCH_ERROR_INVALID_ARGUMENT, [&] {
+    if (num_threads == 0)
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
+          "the thread count must be at least 1"};
+    at::set_num_threads ((int) num_threads);
+  });
+}
+
+GbpTorchStatus
+gbp_torch_model_load (const gchar *path, const gchar *device_name,
+    GbpTorchModel **model, gchar **message)
+{
+  if (model != nullptr)
+    *model = nullptr;
+  return guard (message, GBP_TORCH_ERROR_LOAD, [&] {
+    if (path == nullptr || model == nullptr)
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
+          "no model path given"};
+    c10::Device device = parse_device (device_name);
+    torch::jit::Module module;
+    try {
+      module = torch::jit::load (path, device);
+    } catch (const c10::Error &e) {
+      throw WrapperError{GBP_TORCH_ERROR_LOAD,
+          "not a readable TorchScript file: " + concise_torch_message (e)};
+    }
+    if (!module.find_method ("forward"))
+      throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
+          "the TorchScript module has no forward method"};
+
+    guint num_guided_nodes = 0;
+    torch::jit::Module guided = prepare_guided_module (module,
+        &num_guided_nodes);
+    *model = new _GbpTorchModel{guided, device, num_guided_nodes};
+  });
+}
+
+void
+gbp_torch_model_free (GbpTorchModel *model)
+{
+  try {
+    delete model;
+  } catch (...) {
+    /* a destructor that throws has nowhere to report to */
+  }
+}
+
+guint
+gbp_torch_model_get_num_guided_nodes (const GbpTorchModel *model)
+{
+  return model != nullptr ? model->num_guided_nodes : 0;
+}
+
+GbpTorchStatus
+gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
+    guint channels, guint height, guint width, const gint *targets,
+    guint *num_classes, gint *classes, gfloat *scores, gfloat *gradient,
+    gchar **message)
+{
+  return guard (message, GBP_TORCH_ERROR_RUN, [&] {
+    if (model == nullptr || input == nullptr || batch == 0 || channels == 0
+        || height == 0 || width == 0)
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
+          "no model, no input or an empty input shape"};
+
+    /* from_blob borrows the caller's buffer; nothing writes to it */
+    at::Tensor input_tensor = torch::from_blob (const_cast<gfloat *> (input),
+        {(int64_t) batch, (int64_t) channels, (int64_t) height,
+          (int64_t) width}, at::kFloat).to (model->device);
+
+    if (gradient == nullptr) {
+      torch::NoGradGuard forward_only;
+      at::Tensor logits = check_logits (run_forward (model, input_tensor),
+          batch);
+      report_choice (logits, pick_targets (logits, targets, batch), batch,
+          num_classes, classes, scores);
+      return;
+    }
+
+    /* Autograd must be on whatever the calling thread set before. */
+    torch::AutoGradMode enable_grad (true);
+    input_tensor = input_tensor.detach ().requires_grad_ (true);
+    at::Tensor logits = check_logits (run_forward (model, input_tensor),
+        batch);
+    at::Tensor chosen = pick_targets (logits, targets, batch);
+    at::Tensor target_logits = logits.gather (1, chosen.unsqueeze (1));
+
+    /* Items of a batch are independent: the gradient of the sum is each
+     * item's own gradient. */
+    std::vector<at::Tensor> grads = torch::autograd::grad ({target_logits.sum ()},
+        {input_tensor}, {}, false, false, true);
+    if (!grads[0].defined ())
+      throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
+          "the model's output does not depend on its input"};
+
+    report_choice (logits, chosen, batch, num_classes, classes, scores);
+    copy_to_host (grads[0], gradient);
+  });
+}
+
+}  /* extern "C" */

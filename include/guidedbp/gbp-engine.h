@@ -1,0 +1,104 @@
+/* guidedbp — Guided Backpropagation saliency engine
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <guidedbp/gbp-image.h>
+
+G_BEGIN_DECLS
+
+#define GBP_DEFAULT_INPUT_SIZE 224
+#define GBP_TARGET_CLASS_TOP (-1)
+
+/**
+ * GbpEngineConfig:
+ * @model_path: TorchScript file of an image classifier (required)
+ * @device: "cpu", "cuda" or "cuda:N"; NULL means "cpu"
+ * @input_width: width the frames are resized to; 0 means 224
+ * @input_height: height the frames are resized to; 0 means 224
+ * @mean: per-channel (R, G, B) mean subtracted after scaling to [0,1]
+ * @std: per-channel (R, G, B) standard deviation divided by; each > 0
+ * @num_threads: libtorch intra-op threads; 0 keeps libtorch's setting.
+ *   libtorch's thread count is process-wide: it affects every model in
+ *   the process, not only this engine's.
+ * @target_class: class whose score is explained, or GBP_TARGET_CLASS_TOP
+ *   for the top-scoring class of each frame
+ * @labels_path: optional text file with one class label per line, as many
+ *   lines as the model has classes; NULL for none
+ *
+ * Strings are borrowed: the engine copies what it keeps.
+ * Initialise with gbp_engine_config_init() for the defaults.
+ */
+typedef struct {
+  const gchar *model_path;
+  const gchar *device;
+  guint input_width;
+  guint input_height;
+  gfloat mean[3];
+  gfloat std[3];
+  guint num_threads;
+  gint target_class;
+  const gchar *labels_path;
+} GbpEngineConfig;
+
+/**
+ * GbpSaliency:
+ * @class_index: the explained class
+ * @score: its softmax probability
+ * @label: its label, or NULL without a labels file; owned by the engine
+ * @gradient: input gradient, float [3, @height, @width] (R, G, B planes);
+ *   owned by the engine, valid until the next run or gbp_engine_free()
+ * @width: gradient width (the model's input width)
+ * @height: gradient height
+ *
+ * What one run explains. Everything in it is borrowed from the engine.
+ */
+typedef struct {
+  gint class_index;
+  gfloat score;
+  const gchar *label;
+  const gfloat *gradient;
+  guint width;
+  guint height;
+} GbpSaliency;
+
+typedef struct _GbpEngine GbpEngine;
+
+/* Fills @config with the defaults: no model, "cpu", 224x224, ImageNet
+ * mean/std, libtorch's thread count, top class, no labels. */
+void gbp_engine_config_init (GbpEngineConfig * config);
+
+/* Parses "a,b,c" (three floats, white space allowed) into @values. */
+gboolean gbp_parse_triplet (const gchar * text, gfloat values[3],
+    GError ** error);
+
+/* Loads and checks the model (one guided forward/backward on a blank
+ * frame), the labels, and prepares reusable buffers. Errors: GbpError. */
+GbpEngine *gbp_engine_new (const GbpEngineConfig * config, GError ** error);
+
+void gbp_engine_free (GbpEngine * engine);
+
+/* Number of classes the model outputs. */
+guint gbp_engine_get_num_classes (const GbpEngine * engine);
+
+/* Number of ReLU-family graph nodes rewritten to the guided rule. */
+guint gbp_engine_get_num_guided_nodes (const GbpEngine * engine);
+
+/* Label of @class_index, or NULL without labels or out of range. */
+const gchar *gbp_engine_get_label (const GbpEngine * engine,
+    gint class_index);
+
+/* Changes the explained class for the next runs: GBP_TARGET_CLASS_TOP or
+ * 0 <= @target_class < classes; anything else is GBP_ERROR_INVALID_ARGUMENT
+ * and leaves the setting unchanged. */
+gboolean gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
+    GError ** error);
+
+/* Resizes and normalizes @image, runs the guided forward/backward and
+ * fills @saliency. The engine is not thread-safe: one run at a time. */
+gboolean gbp_engine_run (GbpEngine * engine, const GbpImage * image,
+    GbpSaliency * saliency, GError ** error);
+
+G_END_DECLS

@@ -1,0 +1,63 @@
+/* guidedbp — Guided Backpropagation saliency engine
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The libtorch C wrapper: the only C++ in guidedbp lives behind this header.
+ * Handles are opaque; every function returns a GbpTorchStatus, and on
+ * failure stores a message in *message that the caller frees with g_free().
+ * *message is set to NULL on entry, so it is non-NULL exactly on failure.
+ * No C++ exception ever crosses this boundary.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GBP_TORCH_OK = 0,
+  GBP_TORCH_ERROR_INVALID_ARGUMENT,
+  GBP_TORCH_ERROR_LOAD,
+  GBP_TORCH_ERROR_DEVICE,
+  GBP_TORCH_ERROR_NOT_CLASSIFIER,
+  GBP_TORCH_ERROR_RUN,
+} GbpTorchStatus;
+
+typedef struct _GbpTorchModel GbpTorchModel;
+
+/* Sets libtorch's intra-op thread count. Process-wide: it applies to every
+ * libtorch user in the process. */
+GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
+
+/* Loads the TorchScript file @path onto @device ("cpu", "cuda", "cuda:N"),
+ * freezes a private copy of its forward graph and rewrites every ReLU-family
+ * node (relu, relu_, relu6, hardtanh(_) with min 0) into a guided op. The
+ * module's parameters never require grad. */
+GbpTorchStatus gbp_torch_model_load (const gchar * path, const gchar * device,
+    GbpTorchModel ** model, gchar ** message);
+
+void gbp_torch_model_free (GbpTorchModel * model);
+
+/* How many ReLU-family nodes the load rewrote. */
+guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
+
+/**
+ * gbp_torch_model_run:
+ * @input: float NCHW batch [@batch, @channels, @height, @width], host memory
+ * @targets: @batch class indices, each -1 for the top class; NULL: all top
+ * @num_classes: (out): classes the model returned
+ * @classes: (out) (optional): @batch explained classes
+ * @scores: (out) (optional): @batch softmax scores of those classes
+ * @gradient: (out) (optional): gradient of each explained logit w.r.t.
+ *   @input, same layout as @input. When NULL only the forward pass runs.
+ *
+ * Checks that the output is a float [@batch, classes] tensor, else returns
+ * GBP_TORCH_ERROR_NOT_CLASSIFIER; an out-of-range target is
+ * GBP_TORCH_ERROR_INVALID_ARGUMENT.
+ */
+GbpTorchStatus gbp_torch_model_run (GbpTorchModel * model, const gfloat * input,
+    guint batch, guint channels, guint height, guint width,
+    const gint * targets, guint * num_classes, gint * classes, gfloat * scores,
+    gfloat * gradient, gchar ** message);
+
+G_END_DECLS

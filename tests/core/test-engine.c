@@ -1,0 +1,510 @@
+/* guidedbp tests — the engine against PyTorch references (no GStreamer)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+#include <check.h>
+#include <guidedbp/guidedbp.h>
+
+#include "gbp-test-data.h"
+
+/* What the issue asks: float rounding may flip a few ReLU masks. */
+#define MIN_FRACTION_CLOSE 0.999
+#define MIN_CORRELATION 0.9999
+
+static GStrv model_groups;
+
+static GbpEngine *
+engine_for_group (const gchar * group, const gchar * labels, GError ** error)
+{
+  g_autofree gchar *file = gbp_test_fixture_string (group, "file");
+  g_autofree gchar *path = gbp_test_data_path (file);
+  g_autofree gchar *labels_path = labels ? gbp_test_data_path (labels) : NULL;
+  GbpEngineConfig config;
+
+  gbp_engine_config_init (&config);
+  config.model_path = path;
+  config.input_width = gbp_test_fixture_int (group, "input_width");
+  config.input_height = gbp_test_fixture_int (group, "input_height");
+  config.num_threads = 2;
+  config.labels_path = labels_path;
+  return gbp_engine_new (&config, error);
+}
+
+/* The fixture's test card, at the model's input size. */
+static GbpImage
+card_for_group (const gchar * group, GbpPixelFormat format, gsize padding)
+{
+  guint w = gbp_test_fixture_int (group, "input_width");
+  guint h = gbp_test_fixture_int (group, "input_height");
+  g_autofree guint8 *rgb = gbp_test_fixture_file (group, "image",
+      (gsize) w * h * 3);
+
+  return gbp_test_image_from_rgb (rgb, w, h, format, padding);
+}
+
+static void
+check_against_reference (const gchar * group, GbpEngine * engine,
+    const gchar * which)
+{
+  g_autofree gchar *class_key = g_strdup_printf ("%s_class", which);
+  g_autofree gchar *score_key = g_strdup_printf ("%s_score", which);
+  g_autofree gchar *gradient_key = g_strdup_printf ("%s_gradient", which);
+  guint w = gbp_test_fixture_int (group, "input_width");
+  guint h = gbp_test_fixture_int (group, "input_height");
+  gsize n = (gsize) 3 * w * h;
+  g_autofree gfloat *reference = (gfloat *) gbp_test_fixture_file (group,
+      gradient_key, n * sizeof (gfloat));
+  GbpImage card = card_for_group (group, GBP_PIXEL_FORMAT_RGB, 0);
+  g_autoptr (GError) error = NULL;
+  GbpSaliency saliency;
+  GbpAgreement a;
+  gdouble ref_score = gbp_test_fixture_double (group, score_key);
+
+  ck_assert_msg (gbp_engine_run (engine, &card, &saliency, &error),
+      "%s: %s", group, error ? error->message : "");
+  g_free (card.data);
+
+  ck_assert_uint_eq (saliency.width, w);
+  ck_assert_uint_eq (saliency.height, h);
+  ck_assert_int_eq (saliency.class_index,
+      gbp_test_fixture_int (group, class_key));
+  ck_assert_msg (fabs (saliency.score - ref_score) <= 1e-4 * MAX (1.0,
+          ref_score), "%s %s score %g, reference %g", group, which,
+      saliency.score, ref_score);
+
+  a = gbp_test_agreement (saliency.gradient, reference, n);
+  g_print ("%-28s %-6s class %d: %.4f%% within 1e-3 of max|ref|, "
+      "correlation %.7f, max |diff| %.3g of max|ref| %.3g\n", group, which,
+      saliency.class_index, 100.0 * a.fraction_close, a.correlation,
+      a.max_abs_diff, a.max_abs_ref);
+  ck_assert_msg (a.max_abs_ref > 0, "%s: reference gradient is zero", group);
+  ck_assert_msg (a.fraction_close >= MIN_FRACTION_CLOSE,
+      "%s %s: only %.4f%% of elements within 1e-3 of max|ref|", group, which,
+      100.0 * a.fraction_close);
+  ck_assert_msg (a.correlation >= MIN_CORRELATION,
+      "%s %s: correlation %.7f", group, which, a.correlation);
+}
+
+START_TEST (test_model_matches_reference)
+{
+  const gchar *group = model_groups[_i];
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group (group, NULL, &error);
+
+  ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
+  ck_assert_uint_eq (gbp_engine_get_num_classes (engine),
+      gbp_test_fixture_int (group, "num_classes"));
+  g_print ("%-28s ReLU-family nodes rewritten: %u\n", group,
+      gbp_engine_get_num_guided_nodes (engine));
+  ck_assert_uint_eq (gbp_engine_get_num_guided_nodes (engine),
+      gbp_test_fixture_int (group, "relu_nodes"));
+
+  check_against_reference (group, engine, "top");
+  ck_assert (gbp_engine_set_target_class (engine,
+          gbp_test_fixture_int (group, "target_class"), &error));
+  check_against_reference (group, engine, "target");
+  /* and back: the top class again gives the top reference */
+  ck_assert (gbp_engine_set_target_class (engine, GBP_TARGET_CLASS_TOP,
+          &error));
+  check_against_reference (group, engine, "top");
+  gbp_engine_free (engine);
+}
+END_TEST
+
+/* The target gradient is told apart from the top one by the comparison
+ * above only if the two references differ: make sure they do. */
+START_TEST (test_target_references_differ)
+{
+  const gchar *group = model_groups[_i];
+  gsize n = (gsize) 3 * gbp_test_fixture_int (group, "input_width")
+      * gbp_test_fixture_int (group, "input_height");
+  g_autofree gfloat *top = (gfloat *) gbp_test_fixture_file (group,
+      "top_gradient", n * sizeof (gfloat));
+  g_autofree gfloat *target = (gfloat *) gbp_test_fixture_file (group,
+      "target_gradient", n * sizeof (gfloat));
+
+  ck_assert_int_ne (gbp_test_fixture_int (group, "top_class"),
+      gbp_test_fixture_int (group, "target_class"));
+  ck_assert (gbp_test_agreement (top, target, n).correlation < 0.95);
+}
+END_TEST
+
+static const gchar *
+first_model_group (void)
+{
+  return "model alexnet_inplace";
+}
+
+START_TEST (test_every_format_gives_the_same_saliency)
+{
+  const gchar *group = first_model_group ();
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group (group, NULL, &error);
+  GbpImage rgb = card_for_group (group, GBP_PIXEL_FORMAT_RGB, 0);
+  GbpSaliency saliency;
+  g_autofree gfloat *expected = NULL;
+  gsize n;
+
+  ck_assert_msg (engine != NULL, "%s", error ? error->message : "");
+  ck_assert (gbp_engine_run (engine, &rgb, &saliency, &error));
+  n = (gsize) 3 * saliency.width * saliency.height;
+  expected = g_memdup2 (saliency.gradient, n * sizeof (gfloat));
+  g_free (rgb.data);
+
+  for (gint f = 0; f < GBP_PIXEL_FORMAT_COUNT; f++) {
+    GbpImage image = card_for_group (group, f, 13);
+    GbpAgreement a;
+
+    ck_assert_msg (gbp_engine_run (engine, &image, &saliency, &error),
+        "format %d: %s", f, error ? error->message : "");
+    a = gbp_test_agreement (saliency.gradient, expected, n);
+    ck_assert_msg (a.max_abs_diff <= 1e-6 * a.max_abs_ref,
+        "format %d differs from RGB by %g", f, a.max_abs_diff);
+    g_free (image.data);
+  }
+  gbp_engine_free (engine);
+}
+END_TEST
+
+static void
+check_runs_on_size (GbpEngine * engine, guint width, guint height,
+    gsize padding)
+{
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autoptr (GError) error = NULL;
+  GbpSaliency saliency;
+  GbpImage image;
+  gdouble energy = 0;
+
+  for (gsize i = 0; i < (gsize) width * height * 3; i++)
+    rgb[i] = (guint8) (i * 7919 % 251);
+  image = gbp_test_image_from_rgb (rgb, width, height, GBP_PIXEL_FORMAT_BGRX,
+      padding);
+  ck_assert_msg (gbp_engine_run (engine, &image, &saliency, &error),
+      "%ux%u: %s", width, height, error ? error->message : "");
+  for (gsize i = 0; i < (gsize) 3 * saliency.width * saliency.height; i++) {
+    ck_assert (isfinite (saliency.gradient[i]));
+    energy += saliency.gradient[i] * saliency.gradient[i];
+  }
+  ck_assert_msg (energy > 0, "%ux%u: zero gradient", width, height);
+  g_free (image.data);
+}
+
+START_TEST (test_odd_sizes)
+{
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group (first_model_group (), NULL, &error);
+
+  ck_assert_msg (engine != NULL, "%s", error ? error->message : "");
+  check_runs_on_size (engine, 1, 1, 0);
+  check_runs_on_size (engine, 3, 7, 1);
+  check_runs_on_size (engine, 7, 3, 0);
+  check_runs_on_size (engine, 1920, 1080, 64);
+  gbp_engine_free (engine);
+}
+END_TEST
+
+static GbpError
+expected_code (const gchar * expect)
+{
+  if (g_str_equal (expect, "load"))
+    return GBP_ERROR_MODEL_LOAD;
+  if (g_str_equal (expect, "no-relu"))
+    return GBP_ERROR_MODEL_UNSUPPORTED;
+  /* output, input, forward: loads but does not work as a classifier */
+  return GBP_ERROR_MODEL_NOT_CLASSIFIER;
+}
+
+/* The words that say why, per kind of failure. */
+static const gchar *
+expected_cause (const gchar * expect)
+{
+  if (g_str_equal (expect, "output"))
+    return "a classifier must return a float tensor";
+  if (g_str_equal (expect, "input") || g_str_equal (expect, "forward"))
+    return "forward failed";
+  if (g_str_equal (expect, "no-relu"))
+    return "no ReLU-family activation";
+  return "";                    /* load: the messages vary with the damage */
+}
+
+static GStrv bad_groups;
+
+START_TEST (test_bad_model_is_a_clear_error)
+{
+  const gchar *group = bad_groups[_i];
+  g_autofree gchar *file = gbp_test_fixture_string (group, "file");
+  g_autofree gchar *expect = gbp_test_fixture_string (group, "expect");
+  g_autofree gchar *path = gbp_test_data_path (file);
+  g_autoptr (GError) error = NULL;
+  GbpEngineConfig config;
+  GbpEngine *engine;
+
+  gbp_engine_config_init (&config);
+  config.model_path = path;
+  config.input_width = config.input_height = 64;
+  engine = gbp_engine_new (&config, &error);
+
+  ck_assert_msg (engine == NULL, "%s loaded", file);
+  ck_assert (error != NULL);
+  g_print ("%-34s -> %s\n", file, error->message);
+  ck_assert_msg (error->domain == GBP_ERROR
+      && error->code == (gint) expected_code (expect),
+      "%s: code %d, expected %s: %s", file, error->code, expect,
+      error->message);
+  ck_assert_msg (strstr (error->message, path) != NULL,
+      "message does not name the file: %s", error->message);
+  ck_assert_msg (strstr (error->message, expected_cause (expect)) != NULL,
+      "message does not give the cause: %s", error->message);
+}
+END_TEST
+
+START_TEST (test_missing_model)
+{
+  g_autoptr (GError) error = NULL;
+  GbpEngineConfig config;
+
+  gbp_engine_config_init (&config);
+  config.model_path = "/nonexistent/model.pt";
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  ck_assert_int_eq (error->code, GBP_ERROR_MODEL_LOAD);
+  ck_assert (strstr (error->message, "/nonexistent/model.pt") != NULL);
+  ck_assert (strstr (error->message, "No such file") != NULL);
+  g_clear_error (&error);
+
+  config.model_path = NULL;
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST (test_devices)
+{
+  static const gchar *const bad_devices[] = { "tpu", "cuda:x", "", "cuda",
+    "cuda:3", "mps"
+  };
+  const gchar *group = first_model_group ();
+  g_autofree gchar *file = gbp_test_fixture_string (group, "file");
+  g_autofree gchar *path = gbp_test_data_path (file);
+  GbpEngineConfig config;
+  GbpEngine *engine;
+
+  gbp_engine_config_init (&config);
+  config.model_path = path;
+  config.input_width = config.input_height = 64;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_devices); i++) {
+    g_autoptr (GError) error = NULL;
+
+    config.device = bad_devices[i];
+    engine = gbp_engine_new (&config, &error);
+    if (engine != NULL) {       /* a CUDA machine may have a "cuda" */
+      ck_assert (g_str_has_prefix (bad_devices[i], "cuda"));
+      gbp_engine_free (engine);
+      continue;
+    }
+    g_print ("device '%s' -> %s\n", bad_devices[i], error->message);
+    ck_assert_int_eq (error->code, GBP_ERROR_DEVICE);
+  }
+  config.device = "cpu";
+  engine = gbp_engine_new (&config, NULL);
+  ck_assert (engine != NULL);
+  gbp_engine_free (engine);
+}
+END_TEST
+
+START_TEST (test_labels)
+{
+  static const struct {
+    const gchar *file;
+    gboolean valid;
+  } cases[] = {
+    {"labels/labels-10.txt", TRUE},
+    {"labels/labels-10-no-newline.txt", TRUE},
+    {"labels/labels-10-crlf.txt", TRUE},
+    {"labels/labels-9.txt", FALSE},
+    {"labels/labels-11.txt", FALSE},
+    {"labels/labels-invalid-utf8.txt", FALSE},
+    {"labels/labels-10-blank-line.txt", FALSE},
+    {"labels/does-not-exist.txt", FALSE},
+  };
+  g_autofree gchar *first_label = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GError) error = NULL;
+    GbpEngine *engine = engine_for_group (first_model_group (),
+        cases[i].file, &error);
+
+    if (!cases[i].valid) {
+      ck_assert_msg (engine == NULL, "%s accepted", cases[i].file);
+      ck_assert_int_eq (error->code, GBP_ERROR_LABELS);
+      ck_assert (strstr (error->message, cases[i].file) != NULL);
+      g_print ("%s -> %s\n", cases[i].file, error->message);
+      continue;
+    }
+    ck_assert_msg (engine != NULL, "%s: %s", cases[i].file, error->message);
+    /* every valid variant holds the same labels, without line ends */
+    if (first_label == NULL)
+      first_label = g_strdup (gbp_engine_get_label (engine, 0));
+    ck_assert_str_eq (gbp_engine_get_label (engine, 0), first_label);
+    ck_assert (strchr (gbp_engine_get_label (engine, 9), '\r') == NULL);
+    ck_assert (strchr (gbp_engine_get_label (engine, 9), '\n') == NULL);
+    ck_assert (gbp_engine_get_label (engine, 10) == NULL);
+    ck_assert (gbp_engine_get_label (engine, -1) == NULL);
+    gbp_engine_free (engine);
+  }
+}
+END_TEST
+
+START_TEST (test_result_carries_label)
+{
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group (first_model_group (),
+      "labels/labels-10.txt", &error);
+  GbpImage card = card_for_group (first_model_group (), GBP_PIXEL_FORMAT_RGB,
+      0);
+  GbpSaliency saliency;
+
+  ck_assert (engine != NULL);
+  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  ck_assert_str_eq (saliency.label,
+      gbp_engine_get_label (engine, saliency.class_index));
+  g_free (card.data);
+  gbp_engine_free (engine);
+}
+END_TEST
+
+START_TEST (test_invalid_config)
+{
+  const gchar *group = first_model_group ();
+  g_autofree gchar *file = gbp_test_fixture_string (group, "file");
+  g_autofree gchar *path = gbp_test_data_path (file);
+  g_autoptr (GError) error = NULL;
+  GbpEngineConfig config;
+  GbpEngine *engine;
+
+  gbp_engine_config_init (&config);
+  config.model_path = path;
+  config.input_width = config.input_height = 64;
+
+  config.std[1] = 0.0f;
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  config.std[1] = NAN;
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  g_clear_error (&error);
+  config.std[1] = 0.224f;
+
+  config.input_width = 0;
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  config.input_width = 64;
+
+  config.target_class = 10;     /* the fixtures have 10 classes */
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+  ck_assert (strstr (error->message, "10 classes") != NULL);
+  g_clear_error (&error);
+  config.target_class = -2;
+  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  g_clear_error (&error);
+
+  config.target_class = 9;
+  engine = gbp_engine_new (&config, &error);
+  ck_assert (engine != NULL);
+  ck_assert (!gbp_engine_set_target_class (engine, 10, &error));
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  ck_assert (!gbp_engine_set_target_class (engine, -7, &error));
+  g_clear_error (&error);
+  ck_assert (gbp_engine_set_target_class (engine, 0, &error));
+  gbp_engine_free (engine);
+}
+END_TEST
+
+START_TEST (test_invalid_image)
+{
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group (first_model_group (), NULL, &error);
+  guint8 pixels[12] = { 0 };
+  GbpImage image = { pixels, 2, 2, 5, GBP_PIXEL_FORMAT_RGB };
+  GbpSaliency saliency;
+
+  ck_assert (engine != NULL);
+  ck_assert (!gbp_engine_run (engine, &image, &saliency, &error));
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  image.stride = 6;
+  image.width = 0;
+  ck_assert (!gbp_engine_run (engine, &image, &saliency, &error));
+  g_clear_error (&error);
+  image.width = 2;
+  image.data = NULL;
+  ck_assert (!gbp_engine_run (engine, &image, &saliency, &error));
+  gbp_engine_free (engine);
+}
+END_TEST
+
+START_TEST (test_parse_triplet)
+{
+  gfloat v[3] = { 7, 7, 7 };
+  g_autoptr (GError) error = NULL;
+
+  ck_assert (gbp_parse_triplet (" 0.5, 1e-1 ,2", v, &error));
+  ck_assert_float_eq (v[0], 0.5f);
+  ck_assert_float_eq (v[1], 0.1f);
+  ck_assert_float_eq (v[2], 2.0f);
+  ck_assert (!gbp_parse_triplet ("1,2", v, &error));
+  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  ck_assert (!gbp_parse_triplet ("1,2,x", v, NULL));
+  ck_assert (!gbp_parse_triplet ("1,2,3,4", v, NULL));
+  ck_assert (!gbp_parse_triplet ("1,,3", v, NULL));
+  ck_assert (!gbp_parse_triplet ("1,2,inf", v, NULL));
+  ck_assert_float_eq (v[0], 0.5f);      /* unchanged on failure */
+}
+END_TEST
+
+static Suite *
+engine_suite (void)
+{
+  Suite *s = suite_create ("engine");
+  TCase *tc = tcase_create ("general");
+
+  model_groups = gbp_test_fixture_groups ("model ");
+  bad_groups = gbp_test_fixture_groups ("bad ");
+
+  tcase_set_timeout (tc, 300);
+  suite_add_tcase (s, tc);
+  tcase_add_loop_test (tc, test_model_matches_reference, 0,
+      g_strv_length (model_groups));
+  tcase_add_loop_test (tc, test_target_references_differ, 0,
+      g_strv_length (model_groups));
+  tcase_add_test (tc, test_every_format_gives_the_same_saliency);
+  tcase_add_test (tc, test_odd_sizes);
+  tcase_add_loop_test (tc, test_bad_model_is_a_clear_error, 0,
+      g_strv_length (bad_groups));
+  tcase_add_test (tc, test_missing_model);
+  tcase_add_test (tc, test_devices);
+  tcase_add_test (tc, test_labels);
+  tcase_add_test (tc, test_result_carries_label);
+  tcase_add_test (tc, test_invalid_config);
+  tcase_add_test (tc, test_invalid_image);
+  tcase_add_test (tc, test_parse_triplet);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *runner = srunner_create (engine_suite ());
+  gint failed;
+
+  srunner_run_all (runner, CK_NORMAL);
+  failed = srunner_ntests_failed (runner);
+  srunner_free (runner);
+  return failed == 0 ? 0 : 1;
+}
