@@ -32,6 +32,9 @@ struct _GbpEngine {
   GbpPreprocessor *preprocessor;
   gfloat *input;                /* [3, H, W], reused every frame */
   gfloat *gradient;             /* [3, H, W], reused every frame */
+  gfloat *cam;                  /* [cam_height, cam_width] or NULL */
+  guint cam_width;
+  guint cam_height;
 };
 
 static const gfloat imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
@@ -50,6 +53,7 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .num_threads = 0,
     .target_class = GBP_TARGET_CLASS_TOP,
     .labels_path = NULL,
+    .gradcam_layer = NULL,
   };
   for (guint c = 0; c < 3; c++) {
     config->mean[c] = imagenet_mean[c];
@@ -184,7 +188,7 @@ probe_model (GbpEngine * engine, GError ** error)
 
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, NULL, &engine->num_classes,
-      &top, &score, engine->gradient, &message);
+      &top, &score, engine->gradient, NULL, &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_NOT_CLASSIFIER,
         "model '%s' is not a usable image classifier for %ux%u input: %s",
@@ -192,6 +196,10 @@ probe_model (GbpEngine * engine, GError ** error)
         message);
     return FALSE;
   }
+  if (gbp_torch_model_get_cam_size (engine->model, &engine->cam_width,
+          &engine->cam_height))
+    engine->cam = g_new0 (gfloat, (gsize) engine->cam_width
+        * engine->cam_height);
   return TRUE;
 }
 
@@ -213,7 +221,7 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   if (!check_model_file (config->model_path, error))
     return FALSE;
   status = gbp_torch_model_load (config->model_path, config->device,
-      &engine->model, &message);
+      config->gradcam_layer, &engine->model, &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),
         "cannot load model '%s': %s", config->model_path, message);
@@ -282,6 +290,7 @@ gbp_engine_free (GbpEngine * engine)
   g_free (engine->model_path);
   g_free (engine->input);
   g_free (engine->gradient);
+  g_free (engine->cam);
   g_free (engine);
 }
 
@@ -345,7 +354,7 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
   gbp_preprocessor_run (engine->preprocessor, image, engine->input);
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, &target, NULL, &chosen,
-      &score, engine->gradient, &message);
+      &score, engine->gradient, engine->cam, &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),
         "running model '%s' failed: %s", engine->model_path, message);
@@ -358,6 +367,9 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     .gradient = engine->gradient,
     .width = engine->input_width,
     .height = engine->input_height,
+    .cam = engine->cam,
+    .cam_width = engine->cam_width,
+    .cam_height = engine->cam_height,
   };
   return TRUE;
 }

@@ -2,65 +2,111 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Saliency -> pixels. The gradient is first mapped to a [0,1] map at the
- * model's resolution, then resampled to the frame: sampling 224x224 values
- * is cheaper than normalizing a 1080p field, and it is what the reference
- * image looks like when scaled.
+ * Saliency -> pixels: options, the renderer's buffers and smoothing
+ * history, and the pipeline of gbp-render.h. The gradient is mapped to
+ * [0,1] at the model's resolution and only then resampled to the frame:
+ * sampling 224x224 values is cheaper than normalizing a 1080p field, and it
+ * is what the reference image looks like when scaled.
  */
 #include "guidedbp/gbp-render.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "guidedbp/gbp-error.h"
+#include "gbp-colormap.h"
+#include "gbp-render-private.h"
 
-/* Bilinear sampling positions along one axis, half-pixel centres (as
- * torch's interpolate with align_corners=False). */
-typedef struct {
-  guint in_size;
-  guint out_size;
-  guint *lo;
-  guint *hi;
-  gfloat *frac;
-} SampleAxis;
+#define DEFAULT_MODE GBP_RENDER_GRADIENT
+#define DEFAULT_COLORMAP GBP_COLORMAP_JET
+#define DEFAULT_ALPHA 0.5f
+#define DEFAULT_SMOOTHING 0.0f
 
 struct _GbpRenderer {
-  gfloat *map;                  /* [3, h, w] in [0,1] */
-  gsize map_size;
-  SampleAxis columns;
-  SampleAxis rows;
+  gfloat *map;                  /* the map drawn last: the smoothing history */
+  gfloat *current;              /* this frame's map before smoothing */
+  gfloat *scratch;              /* one plane, for the percentile */
+  gsize capacity;               /* floats in map and current (3 planes) */
+  gsize scratch_capacity;
+
+  /* what map holds; has_history FALSE after reset */
+  gboolean has_history;
+  GbpRenderMode history_mode;
+  guint history_width;
+  guint history_height;
+
+  GbpResampler resampler;
 };
 
-static void
-sample_axis_clear (SampleAxis * axis)
+static const gchar *const mode_names[GBP_N_RENDER_MODES] = {
+  [GBP_RENDER_GRADIENT] = "gradient",
+  [GBP_RENDER_GRAY] = "gray",
+  [GBP_RENDER_POSITIVE] = "positive",
+  [GBP_RENDER_NEGATIVE] = "negative",
+  [GBP_RENDER_HEATMAP] = "heatmap",
+  [GBP_RENDER_OVERLAY] = "overlay",
+};
+
+static const gchar *const colormap_names[GBP_N_COLORMAPS] = {
+  [GBP_COLORMAP_JET] = "jet",
+  [GBP_COLORMAP_TURBO] = "turbo",
+  [GBP_COLORMAP_INFERNO] = "inferno",
+  [GBP_COLORMAP_VIRIDIS] = "viridis",
+};
+
+void
+gbp_render_options_init (GbpRenderOptions * options)
 {
-  g_clear_pointer (&axis->lo, g_free);
-  g_clear_pointer (&axis->hi, g_free);
-  g_clear_pointer (&axis->frac, g_free);
-  axis->in_size = axis->out_size = 0;
+  g_return_if_fail (options != NULL);
+
+  *options = (GbpRenderOptions) {
+    .mode = DEFAULT_MODE,
+    .colormap = DEFAULT_COLORMAP,
+    .alpha = DEFAULT_ALPHA,
+    .smoothing = DEFAULT_SMOOTHING,
+  };
 }
 
-static void
-sample_axis_prepare (SampleAxis * axis, guint in_size, guint out_size)
+gboolean
+gbp_render_options_validate (const GbpRenderOptions * options,
+    GError ** error)
 {
-  gfloat scale = (gfloat) in_size / (gfloat) out_size;
+  g_return_val_if_fail (options != NULL, FALSE);
 
-  if (axis->in_size == in_size && axis->out_size == out_size)
-    return;
-  sample_axis_clear (axis);
-  axis->in_size = in_size;
-  axis->out_size = out_size;
-  axis->lo = g_new (guint, out_size);
-  axis->hi = g_new (guint, out_size);
-  axis->frac = g_new (gfloat, out_size);
-  for (guint i = 0; i < out_size; i++) {
-    gfloat src = MAX (scale * (i + 0.5f) - 0.5f, 0.0f);
-    guint lo = MIN ((guint) src, in_size - 1);
-
-    axis->lo[i] = lo;
-    axis->hi[i] = lo + 1 < in_size ? lo + 1 : lo;
-    axis->frac[i] = src - lo;
+  if ((guint) options->mode >= GBP_N_RENDER_MODES) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "unknown render mode %d", (gint) options->mode);
+    return FALSE;
   }
+  if ((guint) options->colormap >= GBP_N_COLORMAPS) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "unknown colormap %d", (gint) options->colormap);
+    return FALSE;
+  }
+  /* written so that NaN fails too */
+  if (!(options->alpha >= 0.0f && options->alpha <= 1.0f)) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "overlay alpha %g is out of range (0..1)", options->alpha);
+    return FALSE;
+  }
+  if (!(options->smoothing >= 0.0f && options->smoothing < 1.0f)) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "smoothing %g is out of range (0 <= smoothing < 1)",
+        options->smoothing);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+const gchar *
+gbp_render_mode_get_name (GbpRenderMode mode)
+{
+  return (guint) mode < GBP_N_RENDER_MODES ? mode_names[mode] : NULL;
+}
+
+const gchar *
+gbp_colormap_get_name (GbpColormap colormap)
+{
+  return (guint) colormap < GBP_N_COLORMAPS ? colormap_names[colormap] : NULL;
 }
 
 GbpRenderer *
@@ -74,84 +120,28 @@ gbp_renderer_free (GbpRenderer * renderer)
 {
   if (renderer == NULL)
     return;
-  sample_axis_clear (&renderer->columns);
-  sample_axis_clear (&renderer->rows);
+  gbp_resampler_clear (&renderer->resampler);
   g_free (renderer->map);
+  g_free (renderer->current);
+  g_free (renderer->scratch);
   g_free (renderer);
 }
 
-/* The reference normalization: (g - mean) / std * 0.1 + 0.5, clipped. */
-static void
-normalize_gradient (const gfloat * gradient, gsize n, gfloat * map)
+void
+gbp_renderer_reset (GbpRenderer * renderer)
 {
-  gdouble sum = 0.0, sum_sq = 0.0, mean, std;
+  g_return_if_fail (renderer != NULL);
 
-  for (gsize i = 0; i < n; i++)
-    sum += gradient[i];
-  mean = sum / n;
-  for (gsize i = 0; i < n; i++)
-    sum_sq += (gradient[i] - mean) * (gradient[i] - mean);
-  std = n > 1 ? sqrt (sum_sq / (n - 1)) : 0.0;
-
-  for (gsize i = 0; i < n; i++) {
-    gfloat v = std > 0.0 ? (gfloat) ((gradient[i] - mean) / std) : 0.0f;
-
-    map[i] = CLAMP (v * 0.1f + 0.5f, 0.0f, 1.0f);
-  }
+  renderer->has_history = FALSE;
 }
 
-static inline guint8
-to_byte (gfloat v)
+static gboolean
+validate_inputs (const GbpRenderOptions * options,
+    const GbpSaliency * saliency, const GbpImage * frame,
+    const GbpImage * out, GError ** error)
 {
-  /* truncation, as the reference's mul(255).byte() */
-  return (guint8) (v * 255.0f);
-}
-
-static void
-write_pixels (GbpRenderer * renderer, guint map_width, guint map_height,
-    GbpImage * out)
-{
-  const GbpPixelLayout *layout = gbp_pixel_format_get_layout (out->format);
-  const guint offsets[3] = { layout->red, layout->green, layout->blue };
-  const gsize plane = (gsize) map_width * map_height;
-  const SampleAxis *cols = &renderer->columns;
-  const SampleAxis *rows = &renderer->rows;
-
-  sample_axis_prepare (&renderer->columns, map_width, out->width);
-  sample_axis_prepare (&renderer->rows, map_height, out->height);
-
-  for (guint y = 0; y < out->height; y++) {
-    guint8 *dest = out->data + y * out->stride;
-    gfloat fy = rows->frac[y];
-
-    for (guint x = 0; x < out->width; x++) {
-      guint8 *pixel = dest + (gsize) x * layout->bytes_per_pixel;
-      gfloat fx = cols->frac[x];
-
-      for (guint c = 0; c < 3; c++) {
-        const gfloat *top = renderer->map + c * plane + rows->lo[y] * map_width;
-        const gfloat *bottom = renderer->map + c * plane
-            + rows->hi[y] * map_width;
-        gfloat upper = top[cols->lo[x]] * (1.0f - fx) + top[cols->hi[x]] * fx;
-        gfloat lower = bottom[cols->lo[x]] * (1.0f - fx)
-            + bottom[cols->hi[x]] * fx;
-
-        pixel[offsets[c]] = to_byte (upper * (1.0f - fy) + lower * fy);
-      }
-      if (layout->pad >= 0)
-        pixel[layout->pad] = 255;
-    }
-  }
-}
-
-gboolean
-gbp_renderer_render_gradient (GbpRenderer * renderer,
-    const GbpSaliency * saliency, GbpImage * out, GError ** error)
-{
-  gsize n;
-
-  g_return_val_if_fail (renderer != NULL && saliency != NULL, FALSE);
-
+  if (!gbp_render_options_validate (options, error))
+    return FALSE;
   if (!gbp_image_validate (out, error))
     return FALSE;
   if (saliency->gradient == NULL || saliency->width < 1
@@ -160,14 +150,123 @@ gbp_renderer_render_gradient (GbpRenderer * renderer,
         "no saliency to render");
     return FALSE;
   }
-
-  n = (gsize) 3 * saliency->width * saliency->height;
-  if (n > renderer->map_size) {
-    g_free (renderer->map);
-    renderer->map = g_new (gfloat, n);
-    renderer->map_size = n;
+  if (options->mode != GBP_RENDER_OVERLAY)
+    return TRUE;
+  if (frame == NULL) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "the overlay mode needs the original frame");
+    return FALSE;
   }
-  normalize_gradient (saliency->gradient, n, renderer->map);
-  write_pixels (renderer, saliency->width, saliency->height, out);
+  if (!gbp_image_validate (frame, error))
+    return FALSE;
+  if (frame->width != out->width || frame->height != out->height) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "the overlay frame is %ux%u but the output is %ux%u: they must "
+        "have the same size", frame->width, frame->height, out->width,
+        out->height);
+    return FALSE;
+  }
   return TRUE;
+}
+
+/* Sizes the buffers for a @plane-pixel gradient. Larger needs only come
+ * with another mode or size, which drop the history anyway. */
+static void
+ensure_buffers (GbpRenderer * renderer, gsize plane)
+{
+  if (3 * plane > renderer->capacity) {
+    g_free (renderer->map);
+    g_free (renderer->current);
+    renderer->map = g_new (gfloat, 3 * plane);
+    renderer->current = g_new (gfloat, 3 * plane);
+    renderer->capacity = 3 * plane;
+    renderer->has_history = FALSE;
+  }
+  if (plane > renderer->scratch_capacity) {
+    g_free (renderer->scratch);
+    renderer->scratch = g_new (gfloat, plane);
+    renderer->scratch_capacity = plane;
+  }
+}
+
+/* Computes this frame's map into renderer->map, blended with the previous
+ * one when smoothing and the history matches. */
+static void
+update_map (GbpRenderer * renderer, const GbpRenderOptions * options,
+    const GbpSaliency * saliency)
+{
+  const gsize plane = (gsize) saliency->width * saliency->height;
+  const gsize n = gbp_render_map_planes (options->mode) * plane;
+  gboolean smooth;
+
+  ensure_buffers (renderer, plane);
+  smooth = options->smoothing > 0.0f && renderer->has_history
+      && renderer->history_mode == options->mode
+      && renderer->history_width == saliency->width
+      && renderer->history_height == saliency->height;
+
+  if (smooth) {
+    const gfloat s = options->smoothing, keep = 1.0f - options->smoothing;
+
+    gbp_render_map_compute (options->mode, saliency->gradient, plane,
+        renderer->current, renderer->scratch);
+    for (gsize i = 0; i < n; i++)
+      renderer->map[i] = s * renderer->map[i] + keep * renderer->current[i];
+  } else {
+    gbp_render_map_compute (options->mode, saliency->gradient, plane,
+        renderer->map, renderer->scratch);
+  }
+  renderer->has_history = TRUE;
+  renderer->history_mode = options->mode;
+  renderer->history_width = saliency->width;
+  renderer->history_height = saliency->height;
+}
+
+gboolean
+gbp_renderer_render (GbpRenderer * renderer,
+    const GbpRenderOptions * options, const GbpSaliency * saliency,
+    const GbpImage * frame, GbpImage * out, GError ** error)
+{
+  GbpRenderOptions defaults;
+  const guint8 (*lut)[3];
+
+  g_return_val_if_fail (renderer != NULL && saliency != NULL, FALSE);
+
+  if (options == NULL) {
+    gbp_render_options_init (&defaults);
+    options = &defaults;
+  }
+  if (!validate_inputs (options, saliency, frame, out, error))
+    return FALSE;
+
+  update_map (renderer, options, saliency);
+  gbp_resampler_prepare (&renderer->resampler, saliency->width,
+      saliency->height, out);
+  lut = gbp_colormap_tables[options->colormap];
+
+  switch (options->mode) {
+    case GBP_RENDER_GRADIENT:
+    case GBP_RENDER_POSITIVE:
+    case GBP_RENDER_NEGATIVE:
+      gbp_render_write_colour (&renderer->resampler, renderer->map, out);
+      break;
+    case GBP_RENDER_GRAY:
+      gbp_render_write_gray (&renderer->resampler, renderer->map, NULL, out);
+      break;
+    case GBP_RENDER_HEATMAP:
+      gbp_render_write_gray (&renderer->resampler, renderer->map, lut, out);
+      break;
+    case GBP_RENDER_OVERLAY:
+      gbp_render_write_overlay (&renderer->resampler, renderer->map, lut,
+          options->alpha, frame, out);
+      break;
+  }
+  return TRUE;
+}
+
+gboolean
+gbp_renderer_render_gradient (GbpRenderer * renderer,
+    const GbpSaliency * saliency, GbpImage * out, GError ** error)
+{
+  return gbp_renderer_render (renderer, NULL, saliency, NULL, out, error);
 }

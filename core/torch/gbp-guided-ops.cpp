@@ -10,6 +10,11 @@
  * executor fuses aten::relu into differentiable graphs with the plain ReLU
  * gradient anyway. An op the executor knows nothing about is left alone and
  * its autograd kernel always runs.
+ *
+ * Each op also takes a 0-d bool tensor, the model's "guided" switch, read
+ * at backward time: true applies the guided rule, false the plain ReLU
+ * gradient. Grad-CAM needs plain gradients at its layer from the same
+ * forward pass, so the switch is flipped between the two backward passes.
  */
 #include "gbp-guided-ops.h"
 
@@ -24,37 +29,45 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
-/* Backward: pass the gradient only where it is positive and the forward
- * input was inside the activation's linear range. */
+/* Backward of a ReLU-family activation whose linear range is @pass_mask:
+ * guided, the gradient passes only where it is positive too. */
 at::Tensor
-guided_gradient (const at::Tensor &grad, const at::Tensor &pass_mask)
+activation_gradient (const at::Tensor &grad, const at::Tensor &pass_mask,
+    const at::Tensor &guided)
 {
-  return grad.clamp_min (0).mul_ (pass_mask);
+  if (guided.item<bool> ())
+    return grad.clamp_min (0).mul_ (pass_mask);
+  return grad.mul (pass_mask);
 }
 
 struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {
-  static at::Tensor forward (AutogradContext *ctx, const at::Tensor &self)
+  static at::Tensor forward (AutogradContext *ctx, const at::Tensor &self,
+      const at::Tensor &guided)
   {
     at::Tensor out = at::relu (self);
     /* out > 0 exactly where self > 0: keep one tensor, not two */
     ctx->save_for_backward ({out});
+    ctx->saved_data["guided"] = guided;
     return out;
   }
 
   static tensor_list backward (AutogradContext *ctx, tensor_list grads)
   {
     at::Tensor out = ctx->get_saved_variables ()[0];
-    return {guided_gradient (grads[0], out.gt (0))};
+    return {activation_gradient (grads[0], out.gt (0),
+            ctx->saved_data["guided"].toTensor ()), at::Tensor ()};
   }
 };
 
 struct GuidedHardtanh : public torch::autograd::Function<GuidedHardtanh> {
   static at::Tensor forward (AutogradContext *ctx, const at::Tensor &self,
-      const at::Scalar &min_val, const at::Scalar &max_val)
+      const at::Scalar &min_val, const at::Scalar &max_val,
+      const at::Tensor &guided)
   {
     ctx->save_for_backward ({self});
     ctx->saved_data["min"] = min_val.toDouble ();
     ctx->saved_data["max"] = max_val.toDouble ();
+    ctx->saved_data["guided"] = guided;
     return at::hardtanh (self, min_val, max_val);
   }
 
@@ -64,33 +77,35 @@ struct GuidedHardtanh : public torch::autograd::Function<GuidedHardtanh> {
     double min_val = ctx->saved_data["min"].toDouble ();
     double max_val = ctx->saved_data["max"].toDouble ();
     at::Tensor inside = self.gt (min_val).logical_and_ (self.lt (max_val));
-    return {guided_gradient (grads[0], inside), at::Tensor (), at::Tensor ()};
+    return {activation_gradient (grads[0], inside,
+            ctx->saved_data["guided"].toTensor ()), at::Tensor (),
+          at::Tensor (), at::Tensor ()};
   }
 };
 
 at::Tensor
-guided_relu_autograd (const at::Tensor &self)
+guided_relu_autograd (const at::Tensor &self, const at::Tensor &guided)
 {
-  return GuidedRelu::apply (self);
+  return GuidedRelu::apply (self, guided);
 }
 
 at::Tensor
 guided_hardtanh_autograd (const at::Tensor &self, const at::Scalar &min_val,
-    const at::Scalar &max_val)
+    const at::Scalar &max_val, const at::Tensor &guided)
 {
-  return GuidedHardtanh::apply (self, min_val, max_val);
+  return GuidedHardtanh::apply (self, min_val, max_val, guided);
 }
 
 /* Used below autograd (inference tensors, no autograd key). */
 at::Tensor
-guided_relu_plain (const at::Tensor &self)
+guided_relu_plain (const at::Tensor &self, const at::Tensor &)
 {
   return at::relu (self);
 }
 
 at::Tensor
 guided_hardtanh_plain (const at::Tensor &self, const at::Scalar &min_val,
-    const at::Scalar &max_val)
+    const at::Scalar &max_val, const at::Tensor &)
 {
   return at::hardtanh (self, min_val, max_val);
 }
@@ -109,7 +124,8 @@ is_constant_zero (torch::jit::Value *value)
 /* The guided replacement of @node, inserted just before it, or nullptr
  * when @node is not a ReLU-family activation. */
 torch::jit::Value *
-insert_guided_replacement (torch::jit::Graph &graph, torch::jit::Node *node)
+insert_guided_replacement (torch::jit::Graph &graph, torch::jit::Node *node,
+    torch::jit::Value *guided)
 {
   std::string kind = node->kind ().toQualString ();
 
@@ -118,16 +134,17 @@ insert_guided_replacement (torch::jit::Graph &graph, torch::jit::Node *node)
   torch::jit::Value *self = node->input (0);
 
   if (kind == "aten::relu" || kind == "aten::relu_")
-    return graph.insert (c10::Symbol::fromQualString (GUIDED_RELU), {self});
+    return graph.insert (c10::Symbol::fromQualString (GUIDED_RELU),
+        {self, guided});
 
   if (kind == "aten::relu6" || kind == "aten::relu6_")
     return graph.insert (c10::Symbol::fromQualString (GUIDED_HARDTANH),
-        {self, 0.0, 6.0});
+        {self, 0.0, 6.0, guided});
 
   if ((kind == "aten::hardtanh" || kind == "aten::hardtanh_")
       && node->inputs ().size () == 3 && is_constant_zero (node->input (1)))
     return graph.insert (c10::Symbol::fromQualString (GUIDED_HARDTANH),
-        {self, node->input (1), node->input (2)});
+        {self, node->input (1), node->input (2), guided});
 
   return nullptr;
 }
@@ -145,18 +162,28 @@ collect_nodes (torch::jit::Block *block, std::vector<torch::jit::Node *> &nodes)
 }  // namespace
 
 unsigned
-rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph)
+rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph,
+    const at::Tensor &guided_switch)
 {
   std::vector<torch::jit::Node *> nodes;
   unsigned rewritten = 0;
+  torch::jit::Value *switch_value;
 
   collect_nodes (graph->block (), nodes);
+  {
+    torch::jit::WithInsertPoint at_start (graph->block ()->nodes ().front ());
+    switch_value = graph->insertConstant (guided_switch);
+  }
   for (torch::jit::Node *node : nodes) {
     torch::jit::WithInsertPoint insert_point (node);
-    torch::jit::Value *guided = insert_guided_replacement (*graph, node);
+    torch::jit::Value *guided = insert_guided_replacement (*graph, node,
+        switch_value);
 
     if (guided == nullptr)
       continue;
+    /* keep the module it belongs to, for find_layer_output() */
+    if (node->callstack ())
+      guided->node ()->setCallStack (*node->callstack ());
 
     /* An in-place activation the mutation passes could not remove also
      * changed its input for every later reader: hand them the new value. */
@@ -169,12 +196,72 @@ rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph)
   return rewritten;
 }
 
+/* "features.0": the chain of module instances @node was inlined from. */
+static std::string
+module_path_of (torch::jit::Node *node)
+{
+  std::string path;
+
+  if (!node->callstack ())
+    return path;
+  for (const torch::jit::InlinedCallStackEntry &entry :
+      (*node->callstack ())->vec ()) {
+    const c10::optional<torch::jit::ModuleInstanceInfo> &info =
+        std::get<2> (entry);
+    if (!info || info->instance_name ().empty ())
+      continue;
+    path += (path.empty () ? "" : ".") + info->instance_name ();
+  }
+  return path;
+}
+
+static bool
+is_convolution (torch::jit::Node *node)
+{
+  static const char *const kinds[] = { "aten::conv1d", "aten::conv2d",
+    "aten::conv3d", "aten::_convolution", "aten::convolution"
+  };
+  std::string kind = node->kind ().toQualString ();
+
+  for (const char *k : kinds)
+    if (kind == k)
+      return true;
+  return false;
+}
+
+torch::jit::Value *
+find_layer_output (const std::shared_ptr<torch::jit::Graph> &graph,
+    const std::string &module_path)
+{
+  torch::jit::Value *found = nullptr;
+
+  /* a module's value is what its last node computes */
+  for (torch::jit::Node *node : graph->block ()->nodes ()) {
+    bool inside;
+
+    if (node->outputs ().size () != 1
+        || !node->output ()->type ()->isSubtypeOf (*c10::TensorType::get ()))
+      continue;
+    if (module_path.empty ()) {
+      inside = is_convolution (node);
+    } else {
+      std::string path = module_path_of (node);
+      inside = path == module_path
+          || path.compare (0, module_path.size () + 1, module_path + ".") == 0;
+    }
+    if (inside)
+      found = node->output ();
+  }
+  return found;
+}
+
 }  // namespace guidedbp
 
 TORCH_LIBRARY (guidedbp, m)
 {
-  m.def ("guided_relu(Tensor self) -> Tensor");
-  m.def ("guided_hardtanh(Tensor self, Scalar min_val, Scalar max_val) -> Tensor");
+  m.def ("guided_relu(Tensor self, Tensor guided) -> Tensor");
+  m.def ("guided_hardtanh(Tensor self, Scalar min_val, Scalar max_val, "
+      "Tensor guided) -> Tensor");
 }
 
 TORCH_LIBRARY_IMPL (guidedbp, Autograd, m)

@@ -8,6 +8,7 @@
 #include "guidedbp/gbp-torch.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,14 +16,20 @@
 #include <torch/cuda.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
 #include "gbp-guided-ops.h"
 
 struct _GbpTorchModel {
-  torch::jit::Module module;
+  torch::jit::Module module;    /* frozen private copy: `self` of the graph */
+  std::unique_ptr<torch::jit::GraphFunction> forward;
   c10::Device device;
+  at::Tensor guided_switch;     /* 0-d bool: the guided ops' backward rule */
   guint num_guided_nodes;
+  bool has_cam;                 /* forward also returns the Grad-CAM layer */
+  guint cam_width;
+  guint cam_height;
 };
 
 namespace {
@@ -112,9 +119,12 @@ parse_device (const gchar *device_name)
 }
 
 /* Freezes a private copy of @module (weights become constants: nothing is
- * shared with other users of the file) and rewrites its activations. */
-torch::jit::Module
-prepare_guided_module (torch::jit::Module module, guint *num_guided_nodes)
+ * shared with other users of the file), rewrites its activations into
+ * guided ops and, with a @cam_layer, makes the graph also return that
+ * layer's output. */
+void
+prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
+    const gchar *cam_layer)
 {
   module.eval ();
   for (at::Tensor parameter : module.parameters ())
@@ -122,14 +132,28 @@ prepare_guided_module (torch::jit::Module module, guint *num_guided_nodes)
 
   /* No numerics optimisation: conv-BN folding moves activations by float
    * rounding, which flips ReLU masks near zero. */
-  torch::jit::Module frozen = torch::jit::freeze (module, c10::nullopt, false);
+  model.module = torch::jit::freeze (module, c10::nullopt, false);
   std::shared_ptr<torch::jit::Graph> graph =
-      frozen.get_method ("forward").graph ();
+      model.module.get_method ("forward").graph ()->copy ();
 
   torch::jit::InplaceToFunctionalActivation (graph);
   torch::jit::RemoveTensorMutation (graph);
-  *num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph);
-  return frozen;
+  model.guided_switch = torch::ones ({}, at::kBool);
+  model.num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph,
+      model.guided_switch);
+
+  if (cam_layer != nullptr) {
+    torch::jit::Value *layer = guidedbp::find_layer_output (graph, cam_layer);
+    if (layer == nullptr)
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT, *cam_layer ?
+          "the model has no module named '" + std::string (cam_layer) +
+          "' for Grad-CAM (module paths look like 'layer4' or 'features.28')" :
+          std::string ("the model has no convolution for Grad-CAM")};
+    graph->registerOutput (layer);
+    model.has_cam = true;
+  }
+  model.forward = std::make_unique<torch::jit::GraphFunction> (
+      "guidedbp_forward", graph, nullptr);
 }
 
 std::string
@@ -170,11 +194,14 @@ forward_failure (const at::Tensor &input, const std::string &cause)
       "float input of shape [" + shape + "]: " + cause};
 }
 
-c10::IValue
+/* Returns the logits, and with Grad-CAM the layer output after them. */
+std::vector<c10::IValue>
 run_forward (GbpTorchModel *model, const at::Tensor &input)
 {
   try {
-    return model->module.forward ({input});
+    torch::jit::Stack stack {model->module._ivalue (), input};
+    model->forward->run (stack);
+    return stack;
   } catch (const c10::Error &e) {
     throw forward_failure (input, concise_torch_message (e));
   } catch (const std::exception &e) {
@@ -230,6 +257,39 @@ report_choice (const at::Tensor &logits, const at::Tensor &chosen, guint batch,
             chosen.unsqueeze (1)), scores);
 }
 
+/* Grad-CAM (Selvaraju et al.): ReLU of the layer's channels weighted by
+ * their spatially averaged plain gradients. The plain gradient shares the
+ * guided pass's forward; its cost is one extra backward through the
+ * layers above the Grad-CAM layer (for the last convolution: the head). */
+void
+record_cam (_GbpTorchModel &model, const c10::IValue &layer_value,
+    const at::Tensor &objective, gfloat *cam)
+{
+  if (!layer_value.isTensor () || layer_value.toTensor ().dim () != 4)
+    throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
+        "the Grad-CAM layer's output is " + type_description (layer_value) +
+        ", not a [N, channels, height, width] tensor"};
+  at::Tensor layer = layer_value.toTensor ();
+  model.cam_height = (guint) layer.size (2);
+  model.cam_width = (guint) layer.size (3);
+  if (cam == nullptr)
+    return;
+
+  model.guided_switch.fill_ (false);
+  std::vector<at::Tensor> grads;
+  try {
+    grads = torch::autograd::grad ({objective}, {layer}, {}, true, false, true);
+  } catch (...) {
+    model.guided_switch.fill_ (true);
+    throw;
+  }
+  model.guided_switch.fill_ (true);
+
+  at::Tensor weights = grads[0].defined () ?
+      grads[0].mean ({2, 3}, true) : at::zeros_like (layer);
+  copy_to_host ((weights * layer.detach ()).sum (1).relu_ (), cam);
+}
+
 }  // namespace
 
 extern "C" {
@@ -247,7 +307,7 @@ gbp_torch_set_num_threads (guint num_threads, gchar **message)
 
 GbpTorchStatus
 gbp_torch_model_load (const gchar *path, const gchar *device_name,
-    GbpTorchModel **model, gchar **message)
+    const gchar *cam_layer, GbpTorchModel **model, gchar **message)
 {
   if (model != nullptr)
     *model = nullptr;
@@ -267,10 +327,11 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
       throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
           "the TorchScript module has no forward method"};
 
-    guint num_guided_nodes = 0;
-    torch::jit::Module guided = prepare_guided_module (module,
-        &num_guided_nodes);
-    *model = new _GbpTorchModel{guided, device, num_guided_nodes};
+    auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
+        torch::jit::Module (), nullptr, device, at::Tensor (), 0, false, 0,
+        0});
+    prepare_guided_model (*loaded, module, cam_layer);
+    *model = loaded.release ();
   });
 }
 
@@ -290,17 +351,31 @@ gbp_torch_model_get_num_guided_nodes (const GbpTorchModel *model)
   return model != nullptr ? model->num_guided_nodes : 0;
 }
 
+gboolean
+gbp_torch_model_get_cam_size (const GbpTorchModel *model, guint *width,
+    guint *height)
+{
+  if (model == nullptr || !model->has_cam || model->cam_width == 0)
+    return FALSE;
+  *width = model->cam_width;
+  *height = model->cam_height;
+  return TRUE;
+}
+
 GbpTorchStatus
 gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
     guint channels, guint height, guint width, const gint *targets,
     guint *num_classes, gint *classes, gfloat *scores, gfloat *gradient,
-    gchar **message)
+    gfloat *cam, gchar **message)
 {
   return guard (message, GBP_TORCH_ERROR_RUN, [&] {
     if (model == nullptr || input == nullptr || batch == 0 || channels == 0
         || height == 0 || width == 0)
       throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
           "no model, no input or an empty input shape"};
+    if (cam != nullptr && (!model->has_cam || gradient == nullptr))
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
+          "Grad-CAM needs a model loaded with a Grad-CAM layer and a gradient"};
 
     /* from_blob borrows the caller's buffer; nothing writes to it */
     at::Tensor input_tensor = torch::from_blob (const_cast<gfloat *> (input),
@@ -309,8 +384,8 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
 
     if (gradient == nullptr) {
       torch::NoGradGuard forward_only;
-      at::Tensor logits = check_logits (run_forward (model, input_tensor),
-          batch);
+      at::Tensor logits = check_logits (run_forward (model,
+              input_tensor)[0], batch);
       report_choice (logits, pick_targets (logits, targets, batch), batch,
           num_classes, classes, scores);
       return;
@@ -319,14 +394,17 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
     /* Autograd must be on whatever the calling thread set before. */
     torch::AutoGradMode enable_grad (true);
     input_tensor = input_tensor.detach ().requires_grad_ (true);
-    at::Tensor logits = check_logits (run_forward (model, input_tensor),
-        batch);
+    std::vector<c10::IValue> outputs = run_forward (model, input_tensor);
+    at::Tensor logits = check_logits (outputs[0], batch);
     at::Tensor chosen = pick_targets (logits, targets, batch);
-    at::Tensor target_logits = logits.gather (1, chosen.unsqueeze (1));
-
     /* Items of a batch are independent: the gradient of the sum is each
      * item's own gradient. */
-    std::vector<at::Tensor> grads = torch::autograd::grad ({target_logits.sum ()},
+    at::Tensor objective = logits.gather (1, chosen.unsqueeze (1)).sum ();
+
+    if (model->has_cam)
+      record_cam (*model, outputs[1], objective, cam);
+
+    std::vector<at::Tensor> grads = torch::autograd::grad ({objective},
         {input_tensor}, {}, false, false, true);
     if (!grads[0].defined ())
       throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,

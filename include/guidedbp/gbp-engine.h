@@ -27,6 +27,10 @@ G_BEGIN_DECLS
  *   for the top-scoring class of each frame
  * @labels_path: optional text file with one class label per line, as many
  *   lines as the model has classes; NULL for none
+ * @gradcam_layer: NULL computes no Grad-CAM; "" computes it at the output
+ *   of the model's last convolution; else at the output of the module with
+ *   this path ("layer4", "features.28"). It costs one extra backward pass
+ *   through the layers above that module.
  *
  * Strings are borrowed: the engine copies what it keeps.
  * Initialise with gbp_engine_config_init() for the defaults.
@@ -41,6 +45,7 @@ typedef struct {
   guint num_threads;
   gint target_class;
   const gchar *labels_path;
+  const gchar *gradcam_layer;
 } GbpEngineConfig;
 
 /**
@@ -52,6 +57,11 @@ typedef struct {
  *   owned by the engine, valid until the next run or gbp_engine_free()
  * @width: gradient width (the model's input width)
  * @height: gradient height
+ * @cam: Grad-CAM of the class, float [@cam_height, @cam_width], >= 0, not
+ *   normalized; NULL unless the engine was configured with a Grad-CAM
+ *   layer. Owned by the engine like @gradient.
+ * @cam_width: width of @cam (the Grad-CAM layer's), or 0
+ * @cam_height: height of @cam, or 0
  *
  * What one run explains. Everything in it is borrowed from the engine.
  */
@@ -62,6 +72,9 @@ typedef struct {
   const gfloat *gradient;
   guint width;
   guint height;
+  const gfloat *cam;
+  guint cam_width;
+  guint cam_height;
 } GbpSaliency;
 
 typedef struct _GbpEngine GbpEngine;

@@ -32,14 +32,21 @@ GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
 /* Loads the TorchScript file @path onto @device ("cpu", "cuda", "cuda:N"),
  * freezes a private copy of its forward graph and rewrites every ReLU-family
  * node (relu, relu_, relu6, hardtanh(_) with min 0) into a guided op. The
- * module's parameters never require grad. */
+ * module's parameters never require grad. @cam_layer: NULL for no Grad-CAM;
+ * "" for the output of the last convolution; else a module path such as
+ * "layer4" or "features.28", whose output Grad-CAM explains. */
 GbpTorchStatus gbp_torch_model_load (const gchar * path, const gchar * device,
-    GbpTorchModel ** model, gchar ** message);
+    const gchar * cam_layer, GbpTorchModel ** model, gchar ** message);
 
 void gbp_torch_model_free (GbpTorchModel * model);
 
 /* How many ReLU-family nodes the load rewrote. */
 guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
+
+/* The Grad-CAM map's size (the layer's spatial size), known after the
+ * first run of a model loaded with a Grad-CAM layer; else FALSE. */
+gboolean gbp_torch_model_get_cam_size (const GbpTorchModel * model,
+    guint * width, guint * height);
 
 /**
  * gbp_torch_model_run:
@@ -48,8 +55,11 @@ guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
  * @num_classes: (out): classes the model returned
  * @classes: (out) (optional): @batch explained classes
  * @scores: (out) (optional): @batch softmax scores of those classes
- * @gradient: (out) (optional): gradient of each explained logit w.r.t.
- *   @input, same layout as @input. When NULL only the forward pass runs.
+ * @gradient: (out) (optional): guided gradient of each explained logit
+ *   w.r.t. @input, same layout as @input. When NULL only the forward runs.
+ * @cam: (out) (optional): Grad-CAM of each explained class, float
+ *   [@batch, cam height, cam width], not normalized; needs @gradient and a
+ *   model loaded with a Grad-CAM layer.
  *
  * Checks that the output is a float [@batch, classes] tensor, else returns
  * GBP_TORCH_ERROR_NOT_CLASSIFIER; an out-of-range target is
@@ -58,6 +68,6 @@ guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
 GbpTorchStatus gbp_torch_model_run (GbpTorchModel * model, const gfloat * input,
     guint batch, guint channels, guint height, guint width,
     const gint * targets, guint * num_classes, gint * classes, gfloat * scores,
-    gfloat * gradient, gchar ** message);
+    gfloat * gradient, gfloat * cam, gchar ** message);
 
 G_END_DECLS
