@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""Guided backpropagation speed: the seed's reference, plain PyTorch done
+well, guidedbp's engine, and a forward pass, interleaved in one run.
+
+Per model (torchvision definitions with random weights, 224x224, batch 1):
+  (a) reference  the seed's method as written: hooks on the ReLU modules,
+                 parameters requiring grad (as a pretrained model has them)
+  (b) pytorch    a custom autograd ReLU, no parameter gradients
+  (c) guidedbp   our engine (resize from an RGBx frame included), over a
+                 pipe to bench/gbp-bench-server
+  (d) forward    forward only through the engine's model: the floor
+Rounds alternate a few frames of each method so that machine noise falls on
+all of them alike; medians are over all timed frames after warm-up.
+
+Usage: bench/run.sh (exports the models and builds first)
+       bench/bench.py --server build/bench/gbp-bench-server --models DIR [...]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import time
+
+import torch
+import torch.nn as nn
+import torchvision
+
+
+def make_model(arch):
+    torch.manual_seed(0)
+    return getattr(torchvision.models, arch)(weights=None).eval()
+
+
+def activation_modules(model):
+    return [m for m in model.modules() if isinstance(m, (nn.ReLU, nn.ReLU6))]
+
+
+class SeedReference:
+    """The seed's GuidedBackprop: forward hooks store each ReLU output,
+    backward hooks keep positive gradients where the output was positive."""
+
+    def __init__(self, arch):
+        self.model = make_model(arch)  # parameters require grad, as shipped
+        self.forward_relu_outputs = []
+        for module in activation_modules(self.model):
+            module.register_backward_hook(self.relu_backward_hook)
+            module.register_forward_hook(self.relu_forward_hook)
+
+    def relu_backward_hook(self, module, grad_in, grad_out):
+        corresponding_forward_output = self.forward_relu_outputs[-1]
+        corresponding_forward_output[corresponding_forward_output > 0] = 1
+        modified_grad_out = corresponding_forward_output * torch.clamp(grad_in[0], min=0.0)
+        del self.forward_relu_outputs[-1]
+        return (modified_grad_out,)
+
+    def relu_forward_hook(self, module, ten_in, ten_out):
+        self.forward_relu_outputs.append(ten_out)
+
+    def __call__(self, image):
+        image = image.clone().requires_grad_(True)
+        model_output = self.model(image)
+        self.model.zero_grad()
+        one_hot_output = torch.zeros_like(model_output)
+        one_hot_output[0][model_output.argmax()] = 1
+        model_output.backward(gradient=one_hot_output)
+        return image.grad
+
+
+class GuidedReLUFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, upper):
+        ctx.save_for_backward(x)
+        ctx.upper = upper
+        return x.clamp(0, upper) if upper is not None else x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        mask = x > 0
+        if ctx.upper is not None:
+            mask &= x < ctx.upper
+        return grad.clamp(min=0) * mask, None
+
+
+class GuidedReLU(nn.Module):
+    def __init__(self, upper=None):
+        super().__init__()
+        self.upper = upper
+
+    def forward(self, x):
+        return GuidedReLUFunction.apply(x, self.upper)
+
+
+class PlainPyTorch:
+    """Guided backprop done well in plain PyTorch."""
+
+    def __init__(self, arch):
+        self.model = make_model(arch)
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        for parent in self.model.modules():
+            for name, child in parent.named_children():
+                if isinstance(child, nn.ReLU6):
+                    setattr(parent, name, GuidedReLU(6.0))
+                elif isinstance(child, nn.ReLU):
+                    setattr(parent, name, GuidedReLU())
+        # torchvision ResNets reuse one ReLU module; setattr replaced it.
+
+    def __call__(self, image):
+        image = image.clone().requires_grad_(True)
+        logits = self.model(image)
+        target = logits[0, logits[0].argmax()]
+        (grad,) = torch.autograd.grad(target, image)
+        return grad
+
+
+class EngineServer:
+    def __init__(self, server, model_path, threads):
+        self.proc = subprocess.Popen([server, model_path, str(threads)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline().strip()
+        if line != "ready":
+            raise SystemExit(f"{server} did not start on {model_path}")
+
+    def ask(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        reply = self.proc.stdout.readline()
+        if not reply:
+            raise SystemExit(f"the engine server failed on: {command}")
+        return [float(v) for v in reply.split()]
+
+    def close(self):
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.flush()
+        self.proc.wait()
+
+
+def time_python(fn, image, n):
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn(image)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return times
+
+
+def bench_model(arch, args):
+    image = torch.randn(1, 3, 224, 224)
+    reference, plain = SeedReference(arch), PlainPyTorch(arch)
+    engine = EngineServer(args.server, os.path.join(args.models, arch + ".pt"), args.threads)
+    methods = {
+        "reference": lambda n: time_python(reference, image, n),
+        "pytorch": lambda n: time_python(plain, image, n),
+        "guidedbp": lambda n: engine.ask(f"guided {n} 224 224"),
+        "forward": lambda n: engine.ask(f"forward {n}"),
+    }
+    for run in methods.values():  # warm-up: profiling executor, allocators
+        run(args.warmup)
+    times = {name: [] for name in methods}
+    for _ in range(args.rounds):
+        for name, run in methods.items():
+            times[name] += run(args.frames_per_round)
+    engine.close()
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def run_pipeline(args, model, width, height, frames):
+    """Wall time and peak RSS (MiB) of a gst-launch-1.0 run through guidedbp."""
+    pipeline = (f"videotestsrc num-buffers={frames} pattern=smpte ! "
+                f"video/x-raw,format=RGBx,width={width},height={height} ! "
+                f"guidedbp model={model} num-threads={args.threads} ! fakesink")
+    start = time.perf_counter()
+    # a child python per run, so that RUSAGE_CHILDREN holds this run alone
+    code = ("import resource, subprocess, sys; "
+            "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run(["/usr/bin/python3", "-c", code, "gst-launch-1.0", "-q"]
+                         + pipeline.split(), check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, int(out.stdout.strip()) / 1024.0
+
+
+def bench_element(args):
+    """Frames per second of the element against the engine alone: the
+    difference of two run lengths cancels start-up (model load)."""
+    model = os.path.join(args.models, args.element_arch + ".pt")
+    engine = EngineServer(args.server, model, args.threads)
+    print(f"\n# element: videotestsrc ! guidedbp ! fakesink, {args.element_arch}")
+    print(f"{'frame':<11}{'element fps':>12}{'engine fps':>12}{'overhead':>10}{'peak RSS':>11}")
+    for width, height in ((640, 480), (1920, 1080)):
+        engine.ask(f"guided 3 {width} {height}")
+        engine_ms = statistics.median(engine.ask(f"guided 20 {width} {height}"))
+        short, _ = run_pipeline(args, model, width, height, 5)
+        long, rss = run_pipeline(args, model, width, height, 35)
+        element_fps = 30 / (long - short)
+        engine_fps = 1000.0 / engine_ms
+        print(f"{width}x{height:<6}{element_fps:>12.1f}{engine_fps:>12.1f}"
+              f"{100 * (engine_fps / element_fps - 1):>9.1f}%{rss:>8.0f} MiB", flush=True)
+    engine.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--models", required=True, help="folder of ARCH.pt exports")
+    parser.add_argument("--arch", nargs="+",
+                        default=["alexnet", "resnet18", "mobilenet_v2", "vgg16"])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--frames-per-round", type=int, default=4)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--element-arch", default="resnet18",
+                        help="model for the element part; 'none' to skip it")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    print(f"# {args.threads} threads, 224x224, batch 1; libblas.so.3 -> {blas}")
+    print(f"# medians of {args.rounds * args.frames_per_round} frames per method, interleaved")
+    print(f"{'model':<14}{'(a) ref ms':>11}{'(b) torch ms':>13}{'(c) gbp ms':>11}"
+          f"{'(d) fwd ms':>11}{'a/c':>7}{'b/c':>7}")
+    for arch in args.arch:
+        m = bench_model(arch, args)
+        print(f"{arch:<14}{m['reference']:>11.1f}{m['pytorch']:>13.1f}{m['guidedbp']:>11.1f}"
+              f"{m['forward']:>11.1f}{m['reference'] / m['guidedbp']:>6.2f}x"
+              f"{m['pytorch'] / m['guidedbp']:>6.2f}x", flush=True)
+    if args.element_arch != "none":
+        bench_element(args)
+
+
+if __name__ == "__main__":
+    main()

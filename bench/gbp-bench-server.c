@@ -1,0 +1,141 @@
+/* guidedbp benchmark — the engine side of bench/bench.py
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Loads one model and answers commands on stdin, one per line, so that the
+ * Python driver can interleave our engine with PyTorch baselines in one run:
+ *   guided N W H    N engine runs on a W x H RGBx frame (resize + guided
+ *                   forward/backward); prints the N times in ms on one line
+ *   forward N       N forward-only passes at the model's input size
+ *   rss             peak resident memory of this process in MiB
+ *   quit
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <guidedbp/guidedbp.h>
+#include <guidedbp/gbp-torch.h>
+
+static GbpImage
+make_frame (guint width, guint height)
+{
+  GbpImage frame = { NULL, width, height, (gsize) width * 4,
+    GBP_PIXEL_FORMAT_RGBX
+  };
+
+  frame.data = g_malloc (frame.stride * height);
+  for (gsize i = 0; i < frame.stride * height; i++)
+    frame.data[i] = (guint8) ((i * 2654435761u) >> 24);
+  return frame;
+}
+
+static void
+print_times (const gdouble * times, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    printf ("%s%.3f", i ? " " : "", times[i]);
+  printf ("\n");
+  fflush (stdout);
+}
+
+static gboolean
+run_guided (GbpEngine * engine, guint n, guint width, guint height)
+{
+  GbpImage frame = make_frame (width, height);
+  g_autofree gdouble *times = g_new (gdouble, n);
+  g_autoptr (GError) error = NULL;
+  GbpSaliency saliency;
+
+  for (guint i = 0; i < n; i++) {
+    gint64 start = g_get_monotonic_time ();
+
+    if (!gbp_engine_run (engine, &frame, &saliency, &error)) {
+      fprintf (stderr, "run failed: %s\n", error->message);
+      g_free (frame.data);
+      return FALSE;
+    }
+    times[i] = (g_get_monotonic_time () - start) / 1000.0;
+  }
+  print_times (times, n);
+  g_free (frame.data);
+  return TRUE;
+}
+
+static gboolean
+run_forward (GbpTorchModel * model, guint n, guint width, guint height)
+{
+  g_autofree gfloat *input = g_new0 (gfloat, (gsize) 3 * width * height);
+  g_autofree gdouble *times = g_new (gdouble, n);
+
+  for (guint i = 0; i < n; i++) {
+    g_autofree gchar *message = NULL;
+    gint64 start = g_get_monotonic_time ();
+
+    if (gbp_torch_model_run (model, input, 1, 3, height, width, NULL, NULL,
+            NULL, NULL, NULL, NULL, &message) != GBP_TORCH_OK) {
+      fprintf (stderr, "forward failed: %s\n", message);
+      return FALSE;
+    }
+    times[i] = (g_get_monotonic_time () - start) / 1000.0;
+  }
+  print_times (times, n);
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *message = NULL;
+  GbpTorchModel *model = NULL;
+  GbpEngineConfig config;
+  GbpEngine *engine;
+  char line[256];
+
+  if (argc != 3) {
+    fprintf (stderr, "usage: %s MODEL.pt THREADS\n", argv[0]);
+    return 2;
+  }
+  gbp_engine_config_init (&config);
+  config.model_path = argv[1];
+  config.num_threads = atoi (argv[2]);
+  engine = gbp_engine_new (&config, &error);
+  if (engine == NULL) {
+    fprintf (stderr, "%s\n", error->message);
+    return 1;
+  }
+  /* forward-only floor: a second copy of the model, outside the engine */
+  if (gbp_torch_model_load (argv[1], "cpu", NULL, &model, &message) != GBP_TORCH_OK) {
+    fprintf (stderr, "%s\n", message);
+    return 1;
+  }
+  printf ("ready\n");
+  fflush (stdout);
+
+  while (fgets (line, sizeof line, stdin) != NULL) {
+    guint n = 0, w = 0, h = 0;
+    gboolean ok = TRUE;
+
+    if (sscanf (line, "guided %u %u %u", &n, &w, &h) == 3)
+      ok = run_guided (engine, n, w, h);
+    else if (sscanf (line, "forward %u", &n) == 1)
+      ok = run_forward (model, n, config.input_width, config.input_height);
+    else if (strncmp (line, "rss", 3) == 0) {
+      struct rusage usage;
+
+      getrusage (RUSAGE_SELF, &usage);
+      printf ("%.1f\n", usage.ru_maxrss / 1024.0);
+      fflush (stdout);
+    } else if (strncmp (line, "quit", 4) == 0)
+      break;
+    else {
+      fprintf (stderr, "unknown command: %s", line);
+      ok = FALSE;
+    }
+    if (!ok)
+      break;
+  }
+  gbp_torch_model_free (model);
+  gbp_engine_free (engine);
+  return 0;
+}
