@@ -33,6 +33,7 @@ struct _GbpEngine {
   gfloat *input;                /* [3, H, W], reused every frame */
   gfloat *gradient;             /* [3, H, W], reused every frame */
   gfloat *cam;                  /* [cam_height, cam_width] or NULL */
+  gboolean cam_enabled;
   guint cam_width;
   guint cam_height;
 };
@@ -337,6 +338,29 @@ gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
 }
 
 gboolean
+gbp_engine_has_gradcam (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, FALSE);
+  return engine->cam != NULL;
+}
+
+gboolean
+gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
+    GError ** error)
+{
+  g_return_val_if_fail (engine != NULL, FALSE);
+
+  if (enabled && engine->cam == NULL) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "model '%s' has no Grad-CAM layer (no convolution, or none was "
+        "configured)", engine->model_path);
+    return FALSE;
+  }
+  engine->cam_enabled = enabled;
+  return TRUE;
+}
+
+gboolean
 gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     GbpSaliency * saliency, GError ** error)
 {
@@ -354,7 +378,8 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
   gbp_preprocessor_run (engine->preprocessor, image, engine->input);
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, &target, NULL, &chosen,
-      &score, engine->gradient, engine->cam, &message);
+      &score, engine->gradient, engine->cam_enabled ? engine->cam : NULL,
+      &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),
         "running model '%s' failed: %s", engine->model_path, message);
@@ -367,9 +392,9 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     .gradient = engine->gradient,
     .width = engine->input_width,
     .height = engine->input_height,
-    .cam = engine->cam,
-    .cam_width = engine->cam_width,
-    .cam_height = engine->cam_height,
+    .cam = engine->cam_enabled ? engine->cam : NULL,
+    .cam_width = engine->cam_enabled ? engine->cam_width : 0,
+    .cam_height = engine->cam_enabled ? engine->cam_height : 0,
   };
   return TRUE;
 }

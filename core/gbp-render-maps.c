@@ -18,13 +18,26 @@ gbp_render_map_planes (GbpRenderMode mode)
     case GBP_RENDER_GRAY:
     case GBP_RENDER_HEATMAP:
     case GBP_RENDER_OVERLAY:
+    case GBP_RENDER_GRADCAM:
+    case GBP_RENDER_GUIDED_GRADCAM_GRAY:
       return 1;
     case GBP_RENDER_GRADIENT:
     case GBP_RENDER_POSITIVE:
     case GBP_RENDER_NEGATIVE:
+    case GBP_RENDER_GUIDED_GRADCAM:
     default:
       return 3;
   }
+}
+
+void
+gbp_render_map_size (GbpRenderMode mode, const GbpSaliency * saliency,
+    guint * width, guint * height)
+{
+  gboolean cam = mode == GBP_RENDER_GRADCAM;
+
+  *width = cam ? saliency->cam_width : saliency->width;
+  *height = cam ? saliency->cam_height : saliency->height;
 }
 
 /* The reference normalization: (g - mean) / std * 0.1 + 0.5, clipped,
@@ -163,10 +176,79 @@ map_signed (const gfloat * gradient, gsize n, gfloat sign, gfloat * map)
   }
 }
 
-void
-gbp_render_map_compute (GbpRenderMode mode, const gfloat * gradient,
-    gsize plane, gfloat * map, gfloat * scratch)
+/* Grad-CAM divided by its maximum; all zeros when it is 0 everywhere. */
+static void
+map_cam (const gfloat * cam, gsize n, gfloat * map)
 {
+  gfloat top = 0.0f;
+
+  for (gsize i = 0; i < n; i++)
+    top = MAX (top, cam[i]);
+  for (gsize i = 0; i < n; i++)
+    map[i] = top > 0.0f ? cam[i] / top : 0.0f;
+}
+
+/* One source coordinate of a bilinear resize with half-pixel centres, as
+ * torch's interpolate(align_corners=False). */
+static void
+sample_position (guint i, guint in_size, guint out_size, guint * lo,
+    guint * hi, gfloat * frac)
+{
+  gfloat src = MAX (((gfloat) in_size / out_size) * (i + 0.5f) - 0.5f, 0.0f);
+
+  *lo = MIN ((guint) src, in_size - 1);
+  *hi = *lo + 1 < in_size ? *lo + 1 : *lo;
+  *frac = src - *lo;
+}
+
+static void
+resize_plane (const gfloat * src, guint sw, guint sh, gfloat * dst, guint dw,
+    guint dh)
+{
+  for (guint y = 0; y < dh; y++) {
+    guint y0, y1;
+    gfloat fy;
+
+    sample_position (y, sh, dh, &y0, &y1, &fy);
+    for (guint x = 0; x < dw; x++) {
+      guint x0, x1;
+      gfloat fx, top, bottom;
+
+      sample_position (x, sw, dw, &x0, &x1, &fx);
+      top = src[y0 * sw + x0] * (1.0f - fx) + src[y0 * sw + x1] * fx;
+      bottom = src[y1 * sw + x0] * (1.0f - fx) + src[y1 * sw + x1] * fx;
+      dst[(gsize) y * dw + x] = top * (1.0f - fy) + bottom * fy;
+    }
+  }
+}
+
+/* Guided Grad-CAM (Selvaraju et al.): the guided gradient weighted by the
+ * normalized Grad-CAM map resized to the gradient's size, into @product
+ * ([3, plane]); @cam_plane holds a plane. */
+static void
+guided_gradcam (const GbpSaliency * saliency, gfloat * product,
+    gfloat * cam_plane)
+{
+  const gsize plane = (gsize) saliency->width * saliency->height;
+  const gsize cam_n = (gsize) saliency->cam_width * saliency->cam_height;
+
+  /* normalize in place in the first plane's room, then resize */
+  map_cam (saliency->cam, cam_n, product);
+  resize_plane (product, saliency->cam_width, saliency->cam_height, cam_plane,
+      saliency->width, saliency->height);
+  for (guint c = 0; c < 3; c++)
+    for (gsize i = 0; i < plane; i++)
+      product[c * plane + i] = saliency->gradient[c * plane + i] *
+          cam_plane[i];
+}
+
+void
+gbp_render_map_compute (GbpRenderMode mode, const GbpSaliency * saliency,
+    gfloat * map, gfloat * scratch)
+{
+  const gsize plane = (gsize) saliency->width * saliency->height;
+  const gfloat *gradient = saliency->gradient;
+
   switch (mode) {
     case GBP_RENDER_GRADIENT:
       map_gradient (gradient, 3 * plane, map);
@@ -176,6 +258,18 @@ gbp_render_map_compute (GbpRenderMode mode, const gfloat * gradient,
       break;
     case GBP_RENDER_NEGATIVE:
       map_signed (gradient, 3 * plane, -1.0f, map);
+      break;
+    case GBP_RENDER_GRADCAM:
+      map_cam (saliency->cam, (gsize) saliency->cam_width *
+          saliency->cam_height, map);
+      break;
+    case GBP_RENDER_GUIDED_GRADCAM:
+      guided_gradcam (saliency, scratch, scratch + 3 * plane);
+      map_gradient (scratch, 3 * plane, map);
+      break;
+    case GBP_RENDER_GUIDED_GRADCAM_GRAY:
+      guided_gradcam (saliency, scratch, scratch + 3 * plane);
+      map_gray (scratch, plane, map, scratch + 3 * plane);
       break;
     case GBP_RENDER_GRAY:
     case GBP_RENDER_HEATMAP:

@@ -12,18 +12,26 @@
 
 G_BEGIN_DECLS
 
-#define GBP_N_RENDER_MODES (GBP_RENDER_OVERLAY + 1)
+#define GBP_N_RENDER_MODES (GBP_RENDER_GUIDED_GRADCAM_GRAY + 1)
 
 /* gbp-render-maps.c: a mode's [0,1] map at the gradient's resolution. */
 
-/* 3 for gradient, positive and negative, 1 for gray, heatmap, overlay. */
+/* 3 for the colour modes, 1 for the gray and colormapped ones. */
 guint gbp_render_map_planes (GbpRenderMode mode);
 
-/* Computes @mode's map of @gradient ([3, @plane] floats) into @map
- * (gbp_render_map_planes() planes of @plane floats). @scratch holds @plane
- * floats, overwritten. */
-void gbp_render_map_compute (GbpRenderMode mode, const gfloat * gradient,
-    gsize plane, gfloat * map, gfloat * scratch);
+/* The size of @mode's map: Grad-CAM's for gradcam, else the gradient's. */
+void gbp_render_map_size (GbpRenderMode mode, const GbpSaliency * saliency,
+    guint * width, guint * height);
+
+/* Floats of scratch space gbp_render_map_compute() needs for a gradient
+ * plane of @plane floats. */
+#define GBP_RENDER_SCRATCH_PLANES 5
+
+/* Computes @mode's map of @saliency into @map (gbp_render_map_planes()
+ * planes of the map size). @scratch holds GBP_RENDER_SCRATCH_PLANES planes
+ * of the gradient's size, overwritten. */
+void gbp_render_map_compute (GbpRenderMode mode, const GbpSaliency * saliency,
+    gfloat * map, gfloat * scratch);
 
 /* The value at position @q * (n - 1) of the sorted @values, interpolated
  * linearly between neighbours (numpy's default percentile). Reorders

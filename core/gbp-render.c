@@ -44,6 +44,9 @@ static const gchar *const mode_names[GBP_N_RENDER_MODES] = {
   [GBP_RENDER_NEGATIVE] = "negative",
   [GBP_RENDER_HEATMAP] = "heatmap",
   [GBP_RENDER_OVERLAY] = "overlay",
+  [GBP_RENDER_GRADCAM] = "gradcam",
+  [GBP_RENDER_GUIDED_GRADCAM] = "guided-gradcam",
+  [GBP_RENDER_GUIDED_GRADCAM_GRAY] = "guided-gradcam-gray",
 };
 
 static const gchar *const colormap_names[GBP_N_COLORMAPS] = {
@@ -109,6 +112,20 @@ gbp_colormap_get_name (GbpColormap colormap)
   return (guint) colormap < GBP_N_COLORMAPS ? colormap_names[colormap] : NULL;
 }
 
+gboolean
+gbp_render_mode_needs_gradcam (GbpRenderMode mode)
+{
+  return mode == GBP_RENDER_GRADCAM || mode == GBP_RENDER_GUIDED_GRADCAM
+      || mode == GBP_RENDER_GUIDED_GRADCAM_GRAY;
+}
+
+/* The modes blended over the original frame. */
+static gboolean
+mode_needs_frame (GbpRenderMode mode)
+{
+  return mode == GBP_RENDER_OVERLAY || mode == GBP_RENDER_GRADCAM;
+}
+
 GbpRenderer *
 gbp_renderer_new (void)
 {
@@ -150,11 +167,19 @@ validate_inputs (const GbpRenderOptions * options,
         "no saliency to render");
     return FALSE;
   }
-  if (options->mode != GBP_RENDER_OVERLAY)
+  if (gbp_render_mode_needs_gradcam (options->mode)
+      && (saliency->cam == NULL || saliency->cam_width < 1
+          || saliency->cam_height < 1)) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "the %s mode needs Grad-CAM, which the engine did not compute "
+        "(gbp_engine_set_gradcam_enabled)", mode_names[options->mode]);
+    return FALSE;
+  }
+  if (!mode_needs_frame (options->mode))
     return TRUE;
   if (frame == NULL) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
-        "the overlay mode needs the original frame");
+        "the %s mode needs the original frame", mode_names[options->mode]);
     return FALSE;
   }
   if (!gbp_image_validate (frame, error))
@@ -169,23 +194,24 @@ validate_inputs (const GbpRenderOptions * options,
   return TRUE;
 }
 
-/* Sizes the buffers for a @plane-pixel gradient. Larger needs only come
- * with another mode or size, which drop the history anyway. */
+/* Sizes the buffers for a @map_plane-pixel map of a @plane-pixel
+ * gradient. Larger needs only come with another mode or size, which drop
+ * the history anyway. */
 static void
-ensure_buffers (GbpRenderer * renderer, gsize plane)
+ensure_buffers (GbpRenderer * renderer, gsize map_plane, gsize plane)
 {
-  if (3 * plane > renderer->capacity) {
+  if (3 * map_plane > renderer->capacity) {
     g_free (renderer->map);
     g_free (renderer->current);
-    renderer->map = g_new (gfloat, 3 * plane);
-    renderer->current = g_new (gfloat, 3 * plane);
-    renderer->capacity = 3 * plane;
+    renderer->map = g_new (gfloat, 3 * map_plane);
+    renderer->current = g_new (gfloat, 3 * map_plane);
+    renderer->capacity = 3 * map_plane;
     renderer->has_history = FALSE;
   }
-  if (plane > renderer->scratch_capacity) {
+  if (GBP_RENDER_SCRATCH_PLANES * plane > renderer->scratch_capacity) {
     g_free (renderer->scratch);
-    renderer->scratch = g_new (gfloat, plane);
-    renderer->scratch_capacity = plane;
+    renderer->scratch = g_new (gfloat, GBP_RENDER_SCRATCH_PLANES * plane);
+    renderer->scratch_capacity = GBP_RENDER_SCRATCH_PLANES * plane;
   }
 }
 
@@ -193,33 +219,34 @@ ensure_buffers (GbpRenderer * renderer, gsize plane)
  * one when smoothing and the history matches. */
 static void
 update_map (GbpRenderer * renderer, const GbpRenderOptions * options,
-    const GbpSaliency * saliency)
+    const GbpSaliency * saliency, guint map_width, guint map_height)
 {
-  const gsize plane = (gsize) saliency->width * saliency->height;
-  const gsize n = gbp_render_map_planes (options->mode) * plane;
+  const gsize map_plane = (gsize) map_width * map_height;
+  const gsize n = gbp_render_map_planes (options->mode) * map_plane;
   gboolean smooth;
 
-  ensure_buffers (renderer, plane);
+  ensure_buffers (renderer, map_plane,
+      (gsize) saliency->width * saliency->height);
   smooth = options->smoothing > 0.0f && renderer->has_history
       && renderer->history_mode == options->mode
-      && renderer->history_width == saliency->width
-      && renderer->history_height == saliency->height;
+      && renderer->history_width == map_width
+      && renderer->history_height == map_height;
 
   if (smooth) {
     const gfloat s = options->smoothing, keep = 1.0f - options->smoothing;
 
-    gbp_render_map_compute (options->mode, saliency->gradient, plane,
-        renderer->current, renderer->scratch);
+    gbp_render_map_compute (options->mode, saliency, renderer->current,
+        renderer->scratch);
     for (gsize i = 0; i < n; i++)
       renderer->map[i] = s * renderer->map[i] + keep * renderer->current[i];
   } else {
-    gbp_render_map_compute (options->mode, saliency->gradient, plane,
-        renderer->map, renderer->scratch);
+    gbp_render_map_compute (options->mode, saliency, renderer->map,
+        renderer->scratch);
   }
   renderer->has_history = TRUE;
   renderer->history_mode = options->mode;
-  renderer->history_width = saliency->width;
-  renderer->history_height = saliency->height;
+  renderer->history_width = map_width;
+  renderer->history_height = map_height;
 }
 
 gboolean
@@ -229,6 +256,7 @@ gbp_renderer_render (GbpRenderer * renderer,
 {
   GbpRenderOptions defaults;
   const guint8 (*lut)[3];
+  guint map_width, map_height;
 
   g_return_val_if_fail (renderer != NULL && saliency != NULL, FALSE);
 
@@ -239,24 +267,27 @@ gbp_renderer_render (GbpRenderer * renderer,
   if (!validate_inputs (options, saliency, frame, out, error))
     return FALSE;
 
-  update_map (renderer, options, saliency);
-  gbp_resampler_prepare (&renderer->resampler, saliency->width,
-      saliency->height, out);
+  gbp_render_map_size (options->mode, saliency, &map_width, &map_height);
+  update_map (renderer, options, saliency, map_width, map_height);
+  gbp_resampler_prepare (&renderer->resampler, map_width, map_height, out);
   lut = gbp_colormap_tables[options->colormap];
 
   switch (options->mode) {
     case GBP_RENDER_GRADIENT:
     case GBP_RENDER_POSITIVE:
     case GBP_RENDER_NEGATIVE:
+    case GBP_RENDER_GUIDED_GRADCAM:
       gbp_render_write_colour (&renderer->resampler, renderer->map, out);
       break;
     case GBP_RENDER_GRAY:
+    case GBP_RENDER_GUIDED_GRADCAM_GRAY:
       gbp_render_write_gray (&renderer->resampler, renderer->map, NULL, out);
       break;
     case GBP_RENDER_HEATMAP:
       gbp_render_write_gray (&renderer->resampler, renderer->map, lut, out);
       break;
     case GBP_RENDER_OVERLAY:
+    case GBP_RENDER_GRADCAM:
       gbp_render_write_overlay (&renderer->resampler, renderer->map, lut,
           options->alpha, frame, out);
       break;

@@ -144,13 +144,20 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
 
   if (cam_layer != nullptr) {
     torch::jit::Value *layer = guidedbp::find_layer_output (graph, cam_layer);
-    if (layer == nullptr)
-      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT, *cam_layer ?
+    /* "" asks for the last convolution if there is one: no error */
+    if (layer == nullptr && *cam_layer != '\0')
+      throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
           "the model has no module named '" + std::string (cam_layer) +
-          "' for Grad-CAM (module paths look like 'layer4' or 'features.28')" :
-          std::string ("the model has no convolution for Grad-CAM")};
-    graph->registerOutput (layer);
-    model.has_cam = true;
+          "' for Grad-CAM (module paths look like 'layer4' or 'features.28')"};
+    if (layer != nullptr) {
+      /* a function returns one value: (logits, layer output) */
+      torch::jit::WithInsertPoint at_end (graph->return_node ());
+      torch::jit::Node *pair = graph->insertNode (graph->createTuple (
+              {graph->outputs ()[0], layer}));
+      graph->eraseOutput (0);
+      graph->registerOutput (pair->output ());
+      model.has_cam = true;
+    }
   }
   model.forward = std::make_unique<torch::jit::GraphFunction> (
       "guidedbp_forward", graph, nullptr);
@@ -201,7 +208,9 @@ run_forward (GbpTorchModel *model, const at::Tensor &input)
   try {
     torch::jit::Stack stack {model->module._ivalue (), input};
     model->forward->run (stack);
-    return stack;
+    if (!model->has_cam)
+      return stack;
+    return stack[0].toTupleRef ().elements ().vec ();
   } catch (const c10::Error &e) {
     throw forward_failure (input, concise_torch_message (e));
   } catch (const std::exception &e) {

@@ -27,10 +27,12 @@ G_BEGIN_DECLS
  *   for the top-scoring class of each frame
  * @labels_path: optional text file with one class label per line, as many
  *   lines as the model has classes; NULL for none
- * @gradcam_layer: NULL computes no Grad-CAM; "" computes it at the output
- *   of the model's last convolution; else at the output of the module with
- *   this path ("layer4", "features.28"). It costs one extra backward pass
- *   through the layers above that module.
+ * @gradcam_layer: where Grad-CAM can be computed: NULL nowhere; "" at the
+ *   output of the model's last convolution (if it has one); else at the
+ *   output of the module with this path ("layer4", "features.28"), which
+ *   must exist. It is computed only while gbp_engine_set_gradcam_enabled()
+ *   says so, at the cost of one extra backward pass through the layers
+ *   above that module.
  *
  * Strings are borrowed: the engine copies what it keeps.
  * Initialise with gbp_engine_config_init() for the defaults.
@@ -58,8 +60,8 @@ typedef struct {
  * @width: gradient width (the model's input width)
  * @height: gradient height
  * @cam: Grad-CAM of the class, float [@cam_height, @cam_width], >= 0, not
- *   normalized; NULL unless the engine was configured with a Grad-CAM
- *   layer. Owned by the engine like @gradient.
+ *   normalized; NULL unless Grad-CAM is enabled. Owned by the engine like
+ *   @gradient.
  * @cam_width: width of @cam (the Grad-CAM layer's), or 0
  * @cam_height: height of @cam, or 0
  *
@@ -107,6 +109,14 @@ const gchar *gbp_engine_get_label (const GbpEngine * engine,
  * 0 <= @target_class < classes; anything else is GBP_ERROR_INVALID_ARGUMENT
  * and leaves the setting unchanged. */
 gboolean gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
+    GError ** error);
+
+/* TRUE when the model has a Grad-CAM layer (see @gradcam_layer). */
+gboolean gbp_engine_has_gradcam (const GbpEngine * engine);
+
+/* Computes Grad-CAM in the next runs, or stops. Enabling it on an engine
+ * without a Grad-CAM layer is GBP_ERROR_INVALID_ARGUMENT. */
+gboolean gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
     GError ** error);
 
 /* Resizes and normalizes @image, runs the guided forward/backward and

@@ -44,6 +44,12 @@ G_BEGIN_DECLS
  *   value is negative
  * @GBP_RENDER_HEATMAP: the gray map through a colormap
  * @GBP_RENDER_OVERLAY: the heatmap alpha-blended over the original frame
+ * @GBP_RENDER_GRADCAM: Grad-CAM (Selvaraju et al.) divided by its maximum
+ *   at the layer's resolution, resized bilinearly, through the colormap and
+ *   alpha-blended over the frame like overlay; needs GbpSaliency.cam
+ * @GBP_RENDER_GUIDED_GRADCAM: the guided gradient times the Grad-CAM map
+ *   (resized bilinearly to the gradient's size), rendered like gradient
+ * @GBP_RENDER_GUIDED_GRADCAM_GRAY: the same product rendered like gray
  */
 typedef enum {
   GBP_RENDER_GRADIENT,
@@ -52,7 +58,13 @@ typedef enum {
   GBP_RENDER_NEGATIVE,
   GBP_RENDER_HEATMAP,
   GBP_RENDER_OVERLAY,
+  GBP_RENDER_GRADCAM,
+  GBP_RENDER_GUIDED_GRADCAM,
+  GBP_RENDER_GUIDED_GRADCAM_GRAY,
 } GbpRenderMode;
+
+/* TRUE for the modes that need GbpSaliency.cam. */
+gboolean gbp_render_mode_needs_gradcam (GbpRenderMode mode);
 
 /**
  * GbpColormap:

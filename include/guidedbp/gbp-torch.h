@@ -33,8 +33,9 @@ GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
  * freezes a private copy of its forward graph and rewrites every ReLU-family
  * node (relu, relu_, relu6, hardtanh(_) with min 0) into a guided op. The
  * module's parameters never require grad. @cam_layer: NULL for no Grad-CAM;
- * "" for the output of the last convolution; else a module path such as
- * "layer4" or "features.28", whose output Grad-CAM explains. */
+ * "" for the output of the last convolution if the model has one; else a
+ * module path such as "layer4" or "features.28", whose output Grad-CAM
+ * explains (an error when there is no such module). */
 GbpTorchStatus gbp_torch_model_load (const gchar * path, const gchar * device,
     const gchar * cam_layer, GbpTorchModel ** model, gchar ** message);
 

@@ -518,7 +518,7 @@ START_TEST (test_invalid_options_rejected)
   GbpRenderOptions options;
   static const gfloat bad_alpha[] = { -0.01f, 1.01f, NAN, INFINITY };
   static const gfloat bad_smoothing[] = { -0.01f, 1.0f, 1.5f, NAN };
-  static const gint bad_modes[] = { -1, GBP_RENDER_OVERLAY + 1, 1000 };
+  static const gint bad_modes[] = { -1, GBP_N_RENDER_MODES, 1000 };
   static const gint bad_colormaps[] = { -1, GBP_COLORMAP_VIRIDIS + 1 };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_alpha); i++) {
@@ -611,7 +611,7 @@ END_TEST
 START_TEST (test_degenerate_gradients)
 {
   enum { W = 10, H = 10, N = 3 * W * H };
-  static gfloat zero[N], negative[N], sparse[N];
+  static gfloat zero[N], negative[N], sparse[N], zero_cam[4];
   GbpRenderOptions options;
   GbpImage frame;
   guint8 grey[W * H * 3];
@@ -633,6 +633,8 @@ START_TEST (test_degenerate_gradients)
       const guint8 *low = gbp_colormap_tables[c][0];
       guint8 expected[3];
 
+      saliency.cam = zero_cam;
+      saliency.cam_width = saliency.cam_height = 2;
       options.mode = m;
       options.colormap = c;
       options.alpha = 0.25f;
@@ -645,12 +647,14 @@ START_TEST (test_degenerate_gradients)
       for (guint k = 0; k < 3; k++) {
         switch (m) {
           case GBP_RENDER_GRADIENT:
+          case GBP_RENDER_GUIDED_GRADCAM:
             expected[k] = 127;  /* constant: mid-gray */
             break;
           case GBP_RENDER_HEATMAP:
             expected[k] = low[k];
             break;
           case GBP_RENDER_OVERLAY:
+          case GBP_RENDER_GRADCAM:
             expected[k] = (guint8) (0.25f * low[k] + 0.75f * 100 + 0.5f);
             break;
           default:
