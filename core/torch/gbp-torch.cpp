@@ -16,14 +16,12 @@
 #include <torch/cuda.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
-#include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
 #include "gbp-guided-ops.h"
 
 struct _GbpTorchModel {
-  torch::jit::Module module;    /* frozen private copy: `self` of the graph */
-  std::unique_ptr<torch::jit::GraphFunction> forward;
+  torch::jit::Module module;    /* frozen private copy, rewritten */
   c10::Device device;
   at::Tensor guided_switch;     /* 0-d bool: the guided ops' backward rule */
   guint num_guided_nodes;
@@ -133,8 +131,9 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   /* No numerics optimisation: conv-BN folding moves activations by float
    * rounding, which flips ReLU masks near zero. */
   model.module = torch::jit::freeze (module, c10::nullopt, false);
+  /* the frozen module is ours alone: rewrite its forward in place */
   std::shared_ptr<torch::jit::Graph> graph =
-      model.module.get_method ("forward").graph ()->copy ();
+      model.module.get_method ("forward").graph ();
 
   torch::jit::InplaceToFunctionalActivation (graph);
   torch::jit::RemoveTensorMutation (graph);
@@ -159,8 +158,6 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
       model.has_cam = true;
     }
   }
-  model.forward = std::make_unique<torch::jit::GraphFunction> (
-      "guidedbp_forward", graph, nullptr);
 }
 
 std::string
@@ -206,11 +203,10 @@ std::vector<c10::IValue>
 run_forward (GbpTorchModel *model, const at::Tensor &input)
 {
   try {
-    torch::jit::Stack stack {model->module._ivalue (), input};
-    model->forward->run (stack);
+    c10::IValue output = model->module.forward ({input});
     if (!model->has_cam)
-      return stack;
-    return stack[0].toTupleRef ().elements ().vec ();
+      return {output};
+    return output.toTupleRef ().elements ().vec ();
   } catch (const c10::Error &e) {
     throw forward_failure (input, concise_torch_message (e));
   } catch (const std::exception &e) {
@@ -337,8 +333,7 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
           "the TorchScript module has no forward method"};
 
     auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
-        torch::jit::Module (), nullptr, device, at::Tensor (), 0, false, 0,
-        0});
+        torch::jit::Module (), device, at::Tensor (), 0, false, 0, 0});
     prepare_guided_model (*loaded, module, cam_layer);
     *model = loaded.release ();
   });
