@@ -9,22 +9,36 @@
  * @short_description: replaces each video frame by its Guided
  * Backpropagation saliency map
  *
- * guidedbp runs an image classifier (a TorchScript file) on every frame,
+ * guidedbp runs an image classifier (a TorchScript file) on the frames,
  * back-propagates the score of the top class (or of #GstGuidedBp:target-class)
- * to the input with the Guided Backpropagation rule, and outputs the input
- * gradient as a colour image of the frame's size and format: grey where
- * the pixels do not matter to the class, coloured where they do.
+ * to the input with the Guided Backpropagation rule, and outputs a picture
+ * of the input gradient of the frame's size and format. #GstGuidedBp:render-mode
+ * chooses the picture: the reference colour gradient (grey where the pixels
+ * do not matter to the class, coloured where they do), gray magnitudes,
+ * the positive or negative part, a heatmap through #GstGuidedBp:colormap,
+ * the heatmap blended over the frame (#GstGuidedBp:alpha), or Grad-CAM and
+ * Guided Grad-CAM (at #GstGuidedBp:gradcam-layer). #GstGuidedBp:smoothing
+ * steadies the map over time.
  *
  * Frames may be any size: they are stretched to #GstGuidedBp:input-width x
  * #GstGuidedBp:input-height for the model, and the saliency map is resized
  * back. Output caps equal input caps, so the element drops into any
- * RGB-family pipeline. Late frames are dropped before any work (QoS), and
- * the measured processing time is added to the latency.
+ * RGB-family pipeline. Late frames are dropped before any work (QoS).
+ *
+ * Live pipelines whose model is slower than the video have two ways out.
+ * #GstGuidedBp:interval runs the model on every Nth frame only and draws
+ * the last saliency over the frames in between. #GstGuidedBp:async runs the
+ * model in a thread of its own on the newest frame: no frame waits for it,
+ * every frame leaves at once with the most recent finished saliency drawn
+ * over it. The element then adds no latency; otherwise it adds its measured
+ * processing time to the latency.
  *
  * With #GstGuidedBp:post-messages, an element message named `guidedbp`
- * describes each frame: `timestamp`, `stream-time`, `running-time`
- * (guint64), `class` (gint), `label` (string, only with labels), `score`
- * (gdouble) and `processing-time` (guint64, nanoseconds).
+ * describes each explained frame (each frame the model ran on): `timestamp`,
+ * `stream-time`, `running-time` (guint64, of the frame the model ran on),
+ * `class` (gint), `label` (string, only with labels), `score` (gdouble) and
+ * `processing-time` (guint64, nanoseconds). In asynchronous mode it is
+ * posted from the model's thread when the result is ready.
  *
  * ## Example launch lines
  * |[
@@ -39,6 +53,13 @@
  *     multifilesink location=/tmp/saliency-%02d.png -m
  * ]| Thirty PNG files from a small test model (run in the source tree),
  * printing each frame's class and score.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true pattern=ball ! \
+ *     video/x-raw,width=640,height=480,framerate=30/1 ! videoconvert ! \
+ *     guidedbp async=true render-mode=overlay colormap=turbo alpha=0.4 \
+ *     smoothing=0.5 ! videoconvert ! autovideosink
+ * ]| A live source at full frame rate, the latest saliency as a heatmap
+ * over each frame, however slow the model.
  */
 
 #include "gstguidedbp.h"
@@ -50,22 +71,13 @@
 #include <guidedbp/gbp-render.h>
 
 #include "gstguidedbpformat.h"
-#include "gstguidedbplatency.h"
-#include "gstguidedbpmessage.h"
+#include "gstguidedbpmodel.h"
+#include "gstguidedbpprivate.h"
+#include "gstguidedbprender.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_guided_bp_debug);
+/* Not static: the other plugin files log and post errors in it. */
+GST_DEBUG_CATEGORY (gst_guided_bp_debug);
 #define GST_CAT_DEFAULT gst_guided_bp_debug
-
-/* Where meson says the bundled demo model is installed and where it lies
- * in the source tree. */
-#ifndef GUIDEDBP_INSTALLED_MODEL
-#define GUIDEDBP_INSTALLED_MODEL "shapes-demo.pt"
-#define GUIDEDBP_INSTALLED_LABELS "shapes-demo.labels"
-#endif
-#ifndef GUIDEDBP_SOURCE_MODEL
-#define GUIDEDBP_SOURCE_MODEL GUIDEDBP_INSTALLED_MODEL
-#define GUIDEDBP_SOURCE_LABELS GUIDEDBP_INSTALLED_LABELS
-#endif
 
 #define MAX_INPUT_SIZE 8192
 #define MAX_NUM_THREADS 1024
@@ -79,6 +91,15 @@ GST_DEBUG_CATEGORY_STATIC (gst_guided_bp_debug);
 #define DEFAULT_PROP_TARGET_CLASS GBP_TARGET_CLASS_TOP
 #define DEFAULT_PROP_NUM_THREADS 0
 #define DEFAULT_PROP_POST_MESSAGES FALSE
+#define DEFAULT_PROP_RENDER_MODE GBP_RENDER_GRADIENT
+#define DEFAULT_PROP_COLORMAP GBP_COLORMAP_JET
+#define DEFAULT_PROP_ALPHA 0.5
+#define DEFAULT_PROP_SMOOTHING 0.0
+#define DEFAULT_PROP_GRADCAM_LAYER ""
+#define DEFAULT_PROP_INTERVAL 1
+#define DEFAULT_PROP_ASYNC FALSE
+
+#define MAX_SMOOTHING 0.99
 
 enum
 {
@@ -93,34 +114,13 @@ enum
   PROP_TARGET_CLASS,
   PROP_NUM_THREADS,
   PROP_POST_MESSAGES,
-};
-
-struct _GstGuidedBp
-{
-  GstVideoFilter parent;
-
-  /* Properties, under the object lock. Everything but target_class and
-   * post_messages is read once, in start(). */
-  gchar *model;
-  gchar *labels;
-  gchar *device;
-  guint input_width;
-  guint input_height;
-  gfloat mean[3];
-  gfloat std[3];
-  gint target_class;
-  guint num_threads;
-  gboolean post_messages;
-
-  /* Measured processing times, under the object lock (the latency query
-   * comes from any thread). */
-  GstGuidedBpLatency latency;
-
-  /* Set in start(), used by the streaming thread, freed in stop(). */
-  GbpEngine *engine;
-  GbpRenderer *renderer;
-  gchar *engine_model;
-  gint engine_target_class;
+  PROP_RENDER_MODE,
+  PROP_COLORMAP,
+  PROP_ALPHA,
+  PROP_SMOOTHING,
+  PROP_GRADCAM_LAYER,
+  PROP_INTERVAL,
+  PROP_ASYNC,
 };
 
 /* GstVideoFilter rather than plain GstBaseTransform: it parses the caps
@@ -153,46 +153,11 @@ static gboolean gst_guided_bp_start (GstBaseTransform * trans);
 static gboolean gst_guided_bp_stop (GstBaseTransform * trans);
 static gboolean gst_guided_bp_query (GstBaseTransform * trans,
     GstPadDirection direction, GstQuery * query);
+static gboolean gst_guided_bp_sink_event (GstBaseTransform * trans,
+    GstEvent * event);
 static gboolean gst_guided_bp_set_info (GstVideoFilter * filter,
     GstCaps * incaps, GstVideoInfo * in_info, GstCaps * outcaps,
     GstVideoInfo * out_info);
-static GstFlowReturn gst_guided_bp_transform_frame (GstVideoFilter * filter,
-    GstVideoFrame * inframe, GstVideoFrame * outframe);
-
-/* The bundled demo model: installed if it is, else the source tree's. */
-static const gchar *
-gst_guided_bp_default_model (void)
-{
-  static const gchar *path;
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized)) {
-    path = g_file_test (GUIDEDBP_INSTALLED_MODEL, G_FILE_TEST_IS_REGULAR) ?
-        GUIDEDBP_INSTALLED_MODEL : GUIDEDBP_SOURCE_MODEL;
-    g_once_init_leave (&initialized, 1);
-  }
-  return path;
-}
-
-/* The demo model's labels when @model is the demo model and @labels is
- * unset; else @labels. Returns a new string or NULL. */
-static gchar *
-gst_guided_bp_resolve_labels (const gchar * model, const gchar * labels)
-{
-  const gchar *demo_labels = NULL;
-
-  if (labels != NULL && *labels != '\0')
-    return g_strdup (labels);
-
-  if (g_strcmp0 (model, GUIDEDBP_INSTALLED_MODEL) == 0)
-    demo_labels = GUIDEDBP_INSTALLED_LABELS;
-  else if (g_strcmp0 (model, GUIDEDBP_SOURCE_MODEL) == 0)
-    demo_labels = GUIDEDBP_SOURCE_LABELS;
-
-  if (demo_labels != NULL && g_file_test (demo_labels, G_FILE_TEST_EXISTS))
-    return g_strdup (demo_labels);
-  return NULL;
-}
 
 static void
 gst_guided_bp_class_init (GstGuidedBpClass * klass)
@@ -302,12 +267,119 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post messages",
-          "Post a \"guidedbp\" element message per frame with its class, "
-          "label, score and processing time. Takes effect from the next "
-          "frame",
+          "Post a \"guidedbp\" element message per frame the model runs "
+          "on (see interval), with its timestamp, class, label, score and "
+          "processing time; with async, when its result is ready. Takes "
+          "effect from the next frame",
           DEFAULT_PROP_POST_MESSAGES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstGuidedBp:render-mode:
+   *
+   * What the output frames show. The Grad-CAM modes need a model with a
+   * convolution (see #GstGuidedBp:gradcam-layer); switching to one on a
+   * model without is a streaming error.
+   */
+  g_object_class_install_property (gobject_class, PROP_RENDER_MODE,
+      g_param_spec_enum ("render-mode", "Render mode",
+          "What the output frames show (default: gradient, the reference "
+          "colour image of the gradient). overlay and gradcam blend over "
+          "the original frame; the gradcam modes need a model with a "
+          "convolution, else streaming fails. Takes effect from the next "
+          "frame",
+          GST_TYPE_GUIDED_BP_RENDER_MODE, DEFAULT_PROP_RENDER_MODE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_COLORMAP,
+      g_param_spec_enum ("colormap", "Colormap",
+          "Colours of the heatmap, overlay and gradcam render modes "
+          "(default: jet). Takes effect from the next frame",
+          GST_TYPE_GUIDED_BP_COLORMAP, DEFAULT_PROP_COLORMAP,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_ALPHA,
+      g_param_spec_double ("alpha", "Alpha",
+          "Weight of the heatmap when the overlay and gradcam render modes "
+          "blend it over the frame, 0 (the frame only) to 1 (the heatmap "
+          "only); default 0.5. Takes effect from the next frame",
+          0.0, 1.0, DEFAULT_PROP_ALPHA,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstGuidedBp:smoothing:
+   *
+   * Temporal smoothing: each frame's map is an exponential moving average,
+   * smoothing * previous + (1 - smoothing) * current. The history starts
+   * over on caps changes, flushes, discontinuities and render mode
+   * changes.
+   */
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING,
+      g_param_spec_double ("smoothing", "Smoothing",
+          "Weight of the previous frames' map in an exponential moving "
+          "average of the maps, 0 (default: off) to 0.99 (very steady); "
+          "starts over after caps changes, flushes and discontinuities. "
+          "Takes effect from the next frame",
+          0.0, MAX_SMOOTHING, DEFAULT_PROP_SMOOTHING,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_GRADCAM_LAYER,
+      g_param_spec_string ("gradcam-layer", "Grad-CAM layer",
+          "Module whose output the gradcam render modes explain, as a "
+          "module path such as \"layer4\" or \"features.28\" (default "
+          "\"\" or NULL: the output of the model's last convolution); "
+          "starting fails if the model has no such module. Grad-CAM is "
+          "computed only while a gradcam render mode is chosen. "
+          "Applied at the next start",
+          DEFAULT_PROP_GRADCAM_LAYER,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstGuidedBp:interval:
+   *
+   * Runs the model on every Nth frame only; the frames in between show the
+   * last saliency drawn over them (so overlay and gradcam follow the
+   * video). Discontinuities and flushes make the next frame a model frame.
+   */
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_uint ("interval", "Interval",
+          "Run the model on every Nth frame (default 1: every frame); the "
+          "frames in between show the last saliency drawn over them. With "
+          "async, every Nth frame is handed to the model. Takes effect "
+          "from the next frame",
+          1, G_MAXINT, DEFAULT_PROP_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstGuidedBp:async:
+   *
+   * Runs the model in a thread of its own: frames pass at the source's
+   * rate, each with the most recent finished saliency drawn over it, and
+   * the model always takes the newest frame. Until the first saliency is
+   * ready, overlay and gradcam show the frame unchanged and the other
+   * modes mid-gray. The element adds no latency in this mode.
+   */
+  g_object_class_install_property (gobject_class, PROP_ASYNC,
+      g_param_spec_boolean ("async", "Asynchronous",
+          "Run the model in its own thread on the newest frame, so that no "
+          "frame waits for it: each frame shows the latest finished "
+          "saliency (before the first one: the frame itself with overlay "
+          "and gradcam, mid-gray otherwise) and the element adds no "
+          "latency (default: false, every frame waits for its own "
+          "saliency). Applied at the next start",
+          DEFAULT_PROP_ASYNC,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_RENDER_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_COLORMAP, 0);
 
   gst_element_class_set_static_metadata (element_class,
       "Guided Backpropagation saliency", "Filter/Effect/Video/Analyzer",
@@ -321,6 +393,7 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   trans_class->start = GST_DEBUG_FUNCPTR (gst_guided_bp_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_guided_bp_stop);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_guided_bp_query);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_guided_bp_sink_event);
 
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_guided_bp_set_info);
   filter_class->transform_frame =
@@ -340,6 +413,13 @@ gst_guided_bp_init (GstGuidedBp * self)
   self->target_class = DEFAULT_PROP_TARGET_CLASS;
   self->num_threads = DEFAULT_PROP_NUM_THREADS;
   self->post_messages = DEFAULT_PROP_POST_MESSAGES;
+  self->render_mode = DEFAULT_PROP_RENDER_MODE;
+  self->colormap = DEFAULT_PROP_COLORMAP;
+  self->alpha = DEFAULT_PROP_ALPHA;
+  self->smoothing = DEFAULT_PROP_SMOOTHING;
+  self->gradcam_layer = g_strdup (DEFAULT_PROP_GRADCAM_LAYER);
+  self->interval = DEFAULT_PROP_INTERVAL;
+  self->async = DEFAULT_PROP_ASYNC;
   gst_guided_bp_latency_reset (&self->latency);
 
   /* QoS: GstBaseTransform drops a frame that is already late when it
@@ -357,6 +437,7 @@ gst_guided_bp_finalize (GObject * object)
   g_free (self->model);
   g_free (self->labels);
   g_free (self->device);
+  g_free (self->gradcam_layer);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -449,6 +530,40 @@ gst_guided_bp_set_property (GObject * object, guint prop_id,
       self->post_messages = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_RENDER_MODE:
+      GST_OBJECT_LOCK (self);
+      self->render_mode = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_COLORMAP:
+      GST_OBJECT_LOCK (self);
+      self->colormap = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ALPHA:
+      GST_OBJECT_LOCK (self);
+      self->alpha = g_value_get_double (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_SMOOTHING:
+      GST_OBJECT_LOCK (self);
+      self->smoothing = g_value_get_double (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_GRADCAM_LAYER:
+      gst_guided_bp_set_string (self, &self->gradcam_layer, value,
+          DEFAULT_PROP_GRADCAM_LAYER);
+      break;
+    case PROP_INTERVAL:
+      GST_OBJECT_LOCK (self);
+      self->interval = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_ASYNC:
+      GST_OBJECT_LOCK (self);
+      self->async = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -495,44 +610,32 @@ gst_guided_bp_get_property (GObject * object, guint prop_id,
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
+    case PROP_RENDER_MODE:
+      g_value_set_enum (value, self->render_mode);
+      break;
+    case PROP_COLORMAP:
+      g_value_set_enum (value, self->colormap);
+      break;
+    case PROP_ALPHA:
+      g_value_set_double (value, self->alpha);
+      break;
+    case PROP_SMOOTHING:
+      g_value_set_double (value, self->smoothing);
+      break;
+    case PROP_GRADCAM_LAYER:
+      g_value_set_string (value, self->gradcam_layer);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval);
+      break;
+    case PROP_ASYNC:
+      g_value_set_boolean (value, self->async);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK (self);
-}
-
-/* Posts the element error for a model that could not be loaded. */
-static void
-gst_guided_bp_post_load_error (GstGuidedBp * self, const gchar * model,
-    const gchar * labels, const gchar * device, const GError * error)
-{
-  switch (error->code) {
-    case GBP_ERROR_MODEL_LOAD:
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not load model '%s'", model), ("%s", error->message));
-      break;
-    case GBP_ERROR_LABELS:
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-          ("Could not load labels '%s' for model '%s'", GST_STR_NULL (labels),
-              model), ("%s", error->message));
-      break;
-    case GBP_ERROR_DEVICE:
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Could not load model '%s' on device '%s'", model, device),
-          ("%s", error->message));
-      break;
-    case GBP_ERROR_MODEL_NOT_CLASSIFIER:
-    case GBP_ERROR_MODEL_UNSUPPORTED:
-    case GBP_ERROR_RUN:
-      GST_ELEMENT_ERROR (self, LIBRARY, INIT,
-          ("Could not load model '%s'", model), ("%s", error->message));
-      break;
-    default:
-      GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
-          ("Could not load model '%s'", model), ("%s", error->message));
-      break;
-  }
 }
 
 static gboolean
@@ -541,7 +644,8 @@ gst_guided_bp_start (GstBaseTransform * trans)
   GstGuidedBp *self = GST_GUIDED_BP (trans);
   GbpEngineConfig config;
   GError *error = NULL;
-  gchar *model, *labels, *device;
+  gchar *model, *labels, *device, *gradcam_layer;
+  gboolean async;
 
   gbp_engine_config_init (&config);
 
@@ -549,22 +653,28 @@ gst_guided_bp_start (GstBaseTransform * trans)
   model = g_strdup (self->model);
   labels = gst_guided_bp_resolve_labels (self->model, self->labels);
   device = g_strdup (self->device);
+  gradcam_layer = g_strdup (self->gradcam_layer);
   config.input_width = self->input_width;
   config.input_height = self->input_height;
   memcpy (config.mean, self->mean, sizeof (config.mean));
   memcpy (config.std, self->std, sizeof (config.std));
   config.num_threads = self->num_threads;
   config.target_class = self->target_class;
+  async = self->async;
   gst_guided_bp_latency_reset (&self->latency);
   GST_OBJECT_UNLOCK (self);
 
   config.model_path = model;
   config.labels_path = labels;
   config.device = device;
+  /* Always a layer ("" is the last convolution), so that a Grad-CAM render
+   * mode can be chosen while playing; it costs nothing until then. */
+  config.gradcam_layer = gradcam_layer;
 
   GST_DEBUG_OBJECT (self, "loading model '%s' (labels '%s') on %s, "
-      "input %ux%u", model, GST_STR_NULL (labels), device,
-      config.input_width, config.input_height);
+      "input %ux%u, Grad-CAM layer '%s', %s", model, GST_STR_NULL (labels),
+      device, config.input_width, config.input_height, gradcam_layer,
+      async ? "asynchronous" : "synchronous");
 
   self->engine = gbp_engine_new (&config, &error);
   if (self->engine == NULL)
@@ -572,24 +682,55 @@ gst_guided_bp_start (GstBaseTransform * trans)
 
   self->renderer = gbp_renderer_new ();
   self->engine_model = model;
-  self->engine_target_class = config.target_class;
+  self->applied.target_class = config.target_class;
+  self->applied.gradcam = FALSE;
+  self->has_saliency = FALSE;
+  gst_guided_bp_restart (self);
 
-  GST_INFO_OBJECT (self, "loaded model '%s': %u classes, %u guided nodes",
-      model, gbp_engine_get_num_classes (self->engine),
-      gbp_engine_get_num_guided_nodes (self->engine));
+  if (async) {
+    self->worker = gst_guided_bp_worker_new (GST_ELEMENT_CAST (self),
+        self->engine, model, &self->applied, &error);
+    if (self->worker == NULL)
+      goto thread_failed;
+    self->result = gst_guided_bp_saliency_new ();
+  }
+
+  GST_OBJECT_LOCK (self);
+  self->running_async = async;
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "loaded model '%s': %u classes, %u guided nodes, "
+      "Grad-CAM %savailable", model,
+      gbp_engine_get_num_classes (self->engine),
+      gbp_engine_get_num_guided_nodes (self->engine),
+      gbp_engine_has_gradcam (self->engine) ? "" : "not ");
 
   g_free (labels);
   g_free (device);
+  g_free (gradcam_layer);
   return TRUE;
 
   /* ERRORS */
 load_failed:
   {
-    gst_guided_bp_post_load_error (self, model, labels, device, error);
+    gst_guided_bp_post_load_error (GST_ELEMENT_CAST (self), model, labels, device, error);
     g_clear_error (&error);
     g_free (model);
     g_free (labels);
     g_free (device);
+    g_free (gradcam_layer);
+    return FALSE;
+  }
+thread_failed:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not start the model's thread"), ("%s", error->message));
+    g_clear_error (&error);
+    g_free (labels);
+    g_free (device);
+    g_free (gradcam_layer);
+    /* model belongs to the element now: stop() frees it with the rest. */
+    gst_guided_bp_stop (trans);
     return FALSE;
   }
 }
@@ -599,14 +740,23 @@ gst_guided_bp_stop (GstBaseTransform * trans)
 {
   GstGuidedBp *self = GST_GUIDED_BP (trans);
 
+  GST_OBJECT_LOCK (self);
+  self->running_async = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  /* Joins the model's thread first: it uses the engine. */
+  g_clear_pointer (&self->worker, gst_guided_bp_worker_free);
+  g_clear_pointer (&self->result, gst_guided_bp_saliency_free);
   g_clear_pointer (&self->engine, gbp_engine_free);
   g_clear_pointer (&self->renderer, gbp_renderer_free);
   g_clear_pointer (&self->engine_model, g_free);
+  self->has_saliency = FALSE;
   return TRUE;
 }
 
 /* The latency query asked downstream of us: upstream's latency plus the
- * longest recent processing time. */
+ * longest recent processing time, or nothing more in asynchronous mode,
+ * where no frame waits for the model. */
 static gboolean
 gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
     GstQuery * query)
@@ -625,7 +775,7 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
   gst_query_parse_latency (query, &live, &min, &max);
 
   GST_OBJECT_LOCK (self);
-  ours = gst_guided_bp_latency_get (&self->latency);
+  ours = self->running_async ? 0 : gst_guided_bp_latency_get (&self->latency);
   GST_OBJECT_UNLOCK (self);
 
   min += ours;
@@ -640,12 +790,32 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
   return TRUE;
 }
 
-/* The engine takes any frame size, so new caps need nothing but a check:
- * GstVideoFilter keeps the GstVideoInfo the frames are mapped with. */
+/* Flushes (seeks) start afresh: a new smoothing history, a model run on
+ * the first frame after, and nothing computed before the flush shown. */
+static gboolean
+gst_guided_bp_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstGuidedBp *self = GST_GUIDED_BP (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    GST_DEBUG_OBJECT (self, "flushed: starting afresh");
+    gst_guided_bp_restart (self);
+    if (self->worker != NULL) {
+      gst_guided_bp_worker_flush (self->worker);
+      gst_guided_bp_saliency_invalidate (self->result);
+    }
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* The engine takes any frame size, so new caps need only a check and a new
+ * smoothing history: GstVideoFilter keeps the GstVideoInfo the frames are
+ * mapped with. */
 static gboolean
 gst_guided_bp_set_info (GstVideoFilter * filter, GstCaps * incaps,
     GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
 {
+  GstGuidedBp *self = GST_GUIDED_BP (filter);
   GbpPixelFormat in_format, out_format;
 
   if (!gst_guided_bp_pixel_format_from_video (GST_VIDEO_INFO_FORMAT (in_info),
@@ -657,90 +827,10 @@ gst_guided_bp_set_info (GstVideoFilter * filter, GstCaps * incaps,
     return FALSE;
   }
 
+  if (self->renderer != NULL)
+    gbp_renderer_reset (self->renderer);
+
   GST_DEBUG_OBJECT (filter, "caps %" GST_PTR_FORMAT, incaps);
   return TRUE;
 }
 
-static GstFlowReturn
-gst_guided_bp_transform_frame (GstVideoFilter * filter,
-    GstVideoFrame * inframe, GstVideoFrame * outframe)
-{
-  GstGuidedBp *self = GST_GUIDED_BP (filter);
-  GbpImage in_image, out_image;
-  GbpSaliency saliency;
-  GError *error = NULL;
-  GstClockTime started, elapsed;
-  gint target_class;
-  gboolean post_messages, latency_grew;
-
-  GST_OBJECT_LOCK (self);
-  target_class = self->target_class;
-  post_messages = self->post_messages;
-  GST_OBJECT_UNLOCK (self);
-
-  if (target_class != self->engine_target_class) {
-    if (!gbp_engine_set_target_class (self->engine, target_class, &error))
-      goto target_failed;
-    GST_DEBUG_OBJECT (self, "target class now %d", target_class);
-    self->engine_target_class = target_class;
-  }
-
-  if (!gst_guided_bp_image_from_frame (inframe, &in_image)
-      || !gst_guided_bp_image_from_frame (outframe, &out_image))
-    goto unsupported_format;
-
-  started = gst_util_get_timestamp ();
-  if (!gbp_engine_run (self->engine, &in_image, &saliency, &error))
-    goto run_failed;
-  if (!gbp_renderer_render_gradient (self->renderer, &saliency, &out_image,
-          &error))
-    goto run_failed;
-  elapsed = gst_util_get_timestamp () - started;
-
-  GST_LOG_OBJECT (self, "class %d score %f in %" GST_TIME_FORMAT,
-      saliency.class_index, saliency.score, GST_TIME_ARGS (elapsed));
-
-  GST_OBJECT_LOCK (self);
-  latency_grew = gst_guided_bp_latency_add (&self->latency, elapsed);
-  GST_OBJECT_UNLOCK (self);
-
-  if (post_messages)
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_guided_bp_message_new (GST_OBJECT_CAST (self),
-            &GST_BASE_TRANSFORM (self)->segment,
-            GST_BUFFER_PTS (inframe->buffer), &saliency, elapsed));
-
-  if (latency_grew) {
-    GST_INFO_OBJECT (self, "processing time grew to %" GST_TIME_FORMAT,
-        GST_TIME_ARGS (elapsed));
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_message_new_latency (GST_OBJECT_CAST (self)));
-  }
-
-  return GST_FLOW_OK;
-
-  /* ERRORS */
-target_failed:
-  {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
-        ("Invalid target class %d for model '%s'", target_class,
-            self->engine_model), ("%s", error->message));
-    g_clear_error (&error);
-    return GST_FLOW_ERROR;
-  }
-unsupported_format:
-  {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("unsupported video format %s",
-            gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (inframe))));
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
-run_failed:
-  {
-    GST_ELEMENT_ERROR (self, LIBRARY, FAILED,
-        ("Guided backpropagation failed with model '%s'",
-            self->engine_model), ("%s", error->message));
-    g_clear_error (&error);
-    return GST_FLOW_ERROR;
-  }
-}

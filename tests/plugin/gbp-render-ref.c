@@ -3,35 +3,87 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- *   gbp-render-ref MODEL INPUT_WIDTH INPUT_HEIGHT TARGET_CLASS WIDTH HEIGHT IN.rgb OUT.rgb
+ *   gbp-render-ref [OPTION...] MODEL INPUT_WIDTH INPUT_HEIGHT TARGET_CLASS \
+ *       WIDTH HEIGHT IN.rgb OUT.rgb
  *
  * Reads a packed RGB frame (WIDTH x HEIGHT), runs GbpEngine and
  * GbpRenderer on it as the element does, writes the rendered packed RGB
- * frame of the same size. A separate program because the engine cannot
- * be linked into a process that also loads the plugin (both would register
- * the same libtorch operators).
+ * frame of the same size. Options: --mode=N, --colormap=N (GbpRenderMode
+ * and GbpColormap values), --alpha=A, --gradcam-layer=PATH (default "",
+ * the element's), --over=FRAME.rgb (draw over this frame rather than IN:
+ * the element's in-between frames with interval > 1). A separate program
+ * so that the element's test process holds only the plugin's engine.
  */
 #include <stdlib.h>
 
 #include <guidedbp/gbp-engine.h>
 #include <guidedbp/gbp-render.h>
 
+static gint mode = GBP_RENDER_GRADIENT;
+static gint colormap = GBP_COLORMAP_JET;
+static gdouble alpha = 0.5;
+static gchar *gradcam_layer = NULL;
+static gchar *over = NULL;
+
+static const GOptionEntry entries[] = {
+  {"mode", 0, 0, G_OPTION_ARG_INT, &mode, "GbpRenderMode value", "N"},
+  {"colormap", 0, 0, G_OPTION_ARG_INT, &colormap, "GbpColormap value", "N"},
+  {"alpha", 0, 0, G_OPTION_ARG_DOUBLE, &alpha, "overlay alpha", "A"},
+  {"gradcam-layer", 0, 0, G_OPTION_ARG_STRING, &gradcam_layer,
+      "Grad-CAM layer", "PATH"},
+  {"over", 0, 0, G_OPTION_ARG_FILENAME, &over,
+      "frame to draw over (default: the input)", "FRAME.rgb"},
+  {NULL},
+};
+
+static gboolean
+read_frame (const gchar * path, gsize expected, gchar ** pixels,
+    GError ** error)
+{
+  gsize size = 0;
+
+  if (!g_file_get_contents (path, pixels, &size, error))
+    return FALSE;
+  if (size != expected) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+        "%s: %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT, path,
+        size, expected);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
+  GOptionContext *context;
   GbpEngineConfig config;
-  GbpEngine *engine;
+  GbpRenderOptions options;
+  GbpEngine *engine = NULL;
   GbpRenderer *renderer;
   GbpSaliency saliency;
-  GbpImage in, out;
+  GbpImage in, frame, out;
   GError *error = NULL;
-  gchar *pixels = NULL;
-  gsize size = 0;
+  gchar *pixels = NULL, *over_pixels = NULL;
   guint width, height;
+  gsize size;
 
+  context = g_option_context_new ("MODEL INPUT_WIDTH INPUT_HEIGHT "
+      "TARGET_CLASS WIDTH HEIGHT IN.rgb OUT.rgb");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    goto failed;
+  g_option_context_free (context);
+  /* GOption leaves the "--" that ends the options (so that a target class
+   * of -1 is not read as one). */
+  if (argc > 1 && g_strcmp0 (argv[1], "--") == 0) {
+    argv[1] = argv[0];
+    argv++;
+    argc--;
+  }
   if (argc != 9) {
-    g_printerr ("usage: %s MODEL INPUT_WIDTH INPUT_HEIGHT TARGET_CLASS "
-        "WIDTH HEIGHT IN.rgb OUT.rgb\n", argv[0]);
+    g_printerr ("usage: %s [OPTION...] MODEL INPUT_WIDTH INPUT_HEIGHT "
+        "TARGET_CLASS WIDTH HEIGHT IN.rgb OUT.rgb\n", argv[0]);
     return 2;
   }
 
@@ -40,19 +92,26 @@ main (int argc, char **argv)
   config.input_width = atoi (argv[2]);
   config.input_height = atoi (argv[3]);
   config.target_class = atoi (argv[4]);
+  config.gradcam_layer = gradcam_layer != NULL ? gradcam_layer : "";
   width = atoi (argv[5]);
   height = atoi (argv[6]);
+  size = (gsize) width * height * 3;
 
-  if (!g_file_get_contents (argv[7], &pixels, &size, &error))
+  gbp_render_options_init (&options);
+  options.mode = mode;
+  options.colormap = colormap;
+  options.alpha = alpha;
+
+  if (!read_frame (argv[7], size, &pixels, &error))
     goto failed;
-  if (size != (gsize) width * height * 3) {
-    g_printerr ("%s: %" G_GSIZE_FORMAT " bytes, expected %ux%ux3\n",
-        argv[7], size, width, height);
-    return 1;
-  }
+  if (over != NULL && !read_frame (over, size, &over_pixels, &error))
+    goto failed;
 
   engine = gbp_engine_new (&config, &error);
   if (engine == NULL)
+    goto failed;
+  if (!gbp_engine_set_gradcam_enabled (engine,
+          gbp_render_mode_needs_gradcam (options.mode), &error))
     goto failed;
   renderer = gbp_renderer_new ();
 
@@ -61,16 +120,21 @@ main (int argc, char **argv)
   in.height = height;
   in.stride = (gsize) width * 3;
   in.format = GBP_PIXEL_FORMAT_RGB;
+  frame = in;
+  if (over_pixels != NULL)
+    frame.data = (guint8 *) over_pixels;
   out = in;
   out.data = g_malloc (size);
 
   if (!gbp_engine_run (engine, &in, &saliency, &error)
-      || !gbp_renderer_render_gradient (renderer, &saliency, &out, &error)
+      || !gbp_renderer_render (renderer, &options, &saliency, &frame, &out,
+          &error)
       || !g_file_set_contents (argv[8], (gchar *) out.data, size, &error))
     goto failed;
 
   g_free (out.data);
   g_free (pixels);
+  g_free (over_pixels);
   gbp_renderer_free (renderer);
   gbp_engine_free (engine);
   return 0;

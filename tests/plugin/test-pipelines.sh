@@ -100,6 +100,14 @@ run side-by-side-file "$pipelines/side-by-side.sh" \
   INPUT="$out/input.webm" OUTPUT="$out/side-by-side.webm" WIDTH=96 HEIGHT=64 \
   && check_file "$out/side-by-side.webm" $webm_magic
 
+run record-overlay "$pipelines/record-overlay.sh" \
+  OUTPUT="$out/overlay.webm" WIDTH=160 HEIGHT=120 COLORMAP=turbo ALPHA=0.3 \
+  && check_file "$out/overlay.webm" $webm_magic
+run three-up "$pipelines/three-up.sh" || true
+run three-up-file "$pipelines/three-up.sh" \
+  INPUT="$out/input.webm" OUTPUT="$out/three-up.webm" WIDTH=96 HEIGHT=64 \
+  && check_file "$out/three-up.webm" $webm_magic
+
 # One output frame per input frame, at the input's size.
 [ -s "$out/image.png" ] && [ "$(png_size "$out/image.png")" != 97x61 ] && {
   echo "FAIL: image.png is $(png_size "$out/image.png"), expected 97x61"
@@ -108,6 +116,8 @@ run side-by-side-file "$pipelines/side-by-side.sh" \
 check_video "$out/video.webm" 8 96x64
 check_video "$out/video.mkv" 10 160x120
 check_video "$out/side-by-side.webm" 8 192x64
+check_video "$out/overlay.webm" 10 160x120
+check_video "$out/three-up.webm" 8 288x64
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

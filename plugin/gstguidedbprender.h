@@ -1,0 +1,34 @@
+/* guidedbp — Guided Backpropagation saliency for GStreamer
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/video/video.h>
+#include <guidedbp/gbp-render.h>
+
+G_BEGIN_DECLS
+
+/* GstGuidedBpRenderMode: the values of GbpRenderMode, nicks "gradient",
+ * "gray", "positive", "negative", "heatmap", "overlay", "gradcam",
+ * "guided-gradcam", "guided-gradcam-gray". */
+#define GST_TYPE_GUIDED_BP_RENDER_MODE (gst_guided_bp_render_mode_get_type ())
+GType gst_guided_bp_render_mode_get_type (void);
+
+/* GstGuidedBpColormap: the values of GbpColormap, nicks "jet", "turbo",
+ * "inferno", "viridis". */
+#define GST_TYPE_GUIDED_BP_COLORMAP (gst_guided_bp_colormap_get_type ())
+GType gst_guided_bp_colormap_get_type (void);
+
+/* TRUE for the modes drawn over the original frame (overlay, gradcam). */
+gboolean gst_guided_bp_render_mode_shows_frame (GbpRenderMode mode);
+
+/* What an output frame shows while there is no saliency to draw yet (the
+ * asynchronous mode before its first result): the input frame unchanged
+ * for the modes drawn over it, else the gradient mode's neutral mid-gray
+ * (127). Either way padding and alpha bytes are set to 255, like the
+ * renderer's output. @in and @out have the same size and format. */
+void gst_guided_bp_render_placeholder (GbpRenderMode mode,
+    const GbpImage * in, GbpImage * out);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* guidedbp — Guided Backpropagation saliency for GStreamer
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <guidedbp/gbp-engine.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstGuidedBpRunSettings:
+ * @target_class: the class to explain, GBP_TARGET_CLASS_TOP for the top one
+ * @gradcam: compute Grad-CAM too (the render mode needs it)
+ *
+ * The per-run engine settings that come from live properties.
+ */
+typedef struct {
+  gint target_class;
+  gboolean gradcam;
+} GstGuidedBpRunSettings;
+
+/* Runs @engine on @image with @wanted settings and fills @saliency (valid
+ * until the engine's next run). @applied holds what the engine was last set
+ * to and is updated: only settings that changed are applied. On failure
+ * posts the element error on @element (naming @model) and returns FALSE.
+ * Called by whichever thread owns @engine: the streaming thread, or the
+ * worker in asynchronous mode. */
+gboolean gst_guided_bp_run (GstElement * element, GbpEngine * engine,
+    const gchar * model, GstGuidedBpRunSettings * applied,
+    const GstGuidedBpRunSettings * wanted, const GbpImage * image,
+    GbpSaliency * saliency);
+
+G_END_DECLS

@@ -1,0 +1,265 @@
+/* guidedbp — Guided Backpropagation saliency for GStreamer
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstguidedbpworker.h"
+
+#include <string.h>
+
+#include "gstguidedbpmessage.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_guided_bp_debug);
+#define GST_CAT_DEFAULT gst_guided_bp_debug
+
+/* A frame to explain: a packed copy of its pixels and what came with it. */
+typedef struct
+{
+  GbpImage image;               /* image.data is pixels */
+  guint8 *pixels;
+  gsize capacity;
+  GstClockTime pts;
+  GstSegment segment;
+  GstGuidedBpRunSettings settings;
+  gboolean post_messages;
+  guint generation;             /* the worker's generation at submission */
+} Job;
+
+struct _GstGuidedBpWorker
+{
+  GstElement *element;
+  GbpEngine *engine;
+  gchar *model;
+  GThread *thread;
+
+  /* Worker thread only. */
+  GstGuidedBpRunSettings applied;
+  Job working;
+  GstGuidedBpSaliency *back;    /* filled from the engine, then published */
+
+  /* Under lock. */
+  GMutex lock;
+  GCond cond;
+  gboolean stopping;
+  gboolean failed;
+  guint generation;             /* bumped by flushes */
+  Job pending;
+  gboolean has_pending;
+  GstGuidedBpSaliency *front;   /* the latest published result */
+  gboolean front_fresh;         /* not yet taken by the streaming thread */
+};
+
+static void
+job_clear (Job * job)
+{
+  g_free (job->pixels);
+  memset (job, 0, sizeof (*job));
+}
+
+/* Copies @frame's rows, packed, into @job; allocates only when a larger
+ * frame comes. */
+static void
+job_set_frame (Job * job, const GbpImage * frame)
+{
+  const GbpPixelLayout *layout = gbp_pixel_format_get_layout (frame->format);
+  const gsize row_bytes = (gsize) frame->width * layout->bytes_per_pixel;
+  const gsize size = row_bytes * frame->height;
+  guint y;
+
+  if (size > job->capacity) {
+    g_free (job->pixels);
+    job->pixels = g_malloc (size);
+    job->capacity = size;
+  }
+  for (y = 0; y < frame->height; y++)
+    memcpy (job->pixels + y * row_bytes, frame->data + y * frame->stride,
+        row_bytes);
+
+  job->image = *frame;
+  job->image.data = job->pixels;
+  job->image.stride = row_bytes;
+}
+
+static gpointer
+worker_loop (gpointer data)
+{
+  GstGuidedBpWorker *worker = data;
+
+  g_mutex_lock (&worker->lock);
+  while (!worker->stopping) {
+    GbpSaliency saliency;
+    GstClockTime started, elapsed;
+    gboolean ok, publish = FALSE;
+    Job swap;
+
+    if (!worker->has_pending || worker->failed) {
+      g_cond_wait (&worker->cond, &worker->lock);
+      continue;
+    }
+
+    /* Take the newest frame; the old working buffers become the slot. */
+    swap = worker->working;
+    worker->working = worker->pending;
+    worker->pending = swap;
+    worker->has_pending = FALSE;
+    g_mutex_unlock (&worker->lock);
+
+    started = gst_util_get_timestamp ();
+    ok = gst_guided_bp_run (worker->element, worker->engine, worker->model,
+        &worker->applied, &worker->working.settings, &worker->working.image,
+        &saliency);
+    elapsed = gst_util_get_timestamp () - started;
+    if (ok)
+      gst_guided_bp_saliency_copy (worker->back, &saliency,
+          worker->working.pts);
+
+    g_mutex_lock (&worker->lock);
+    if (!ok) {
+      worker->failed = TRUE;
+      continue;
+    }
+    if (worker->working.generation == worker->generation) {
+      GstGuidedBpSaliency *published = worker->back;
+
+      worker->back = worker->front;
+      worker->front = published;
+      worker->front_fresh = TRUE;
+      publish = TRUE;
+    }
+    g_mutex_unlock (&worker->lock);
+
+    GST_LOG_OBJECT (worker->element, "frame %" GST_TIME_FORMAT ": class %d "
+        "score %f in %" GST_TIME_FORMAT "%s",
+        GST_TIME_ARGS (worker->working.pts), saliency.class_index,
+        saliency.score, GST_TIME_ARGS (elapsed),
+        publish ? "" : " (flushed, dropped)");
+
+    /* The message describes the published result, computed from the
+     * working frame; `saliency` is still valid (the engine runs only
+     * here). */
+    if (publish && worker->working.post_messages)
+      gst_element_post_message (worker->element,
+          gst_guided_bp_message_new (GST_OBJECT_CAST (worker->element),
+              &worker->working.segment, worker->working.pts, &saliency,
+              elapsed));
+
+    g_mutex_lock (&worker->lock);
+  }
+  g_mutex_unlock (&worker->lock);
+  return NULL;
+}
+
+GstGuidedBpWorker *
+gst_guided_bp_worker_new (GstElement * element, GbpEngine * engine,
+    const gchar * model, const GstGuidedBpRunSettings * applied,
+    GError ** error)
+{
+  GstGuidedBpWorker *worker = g_new0 (GstGuidedBpWorker, 1);
+
+  worker->element = element;
+  worker->engine = engine;
+  worker->model = g_strdup (model);
+  worker->applied = *applied;
+  worker->back = gst_guided_bp_saliency_new ();
+  worker->front = gst_guided_bp_saliency_new ();
+  g_mutex_init (&worker->lock);
+  g_cond_init (&worker->cond);
+
+  worker->thread = g_thread_try_new ("guidedbp-worker", worker_loop, worker,
+      error);
+  if (worker->thread == NULL) {
+    gst_guided_bp_worker_free (worker);
+    return NULL;
+  }
+  return worker;
+}
+
+void
+gst_guided_bp_worker_free (GstGuidedBpWorker * worker)
+{
+  if (worker == NULL)
+    return;
+
+  if (worker->thread != NULL) {
+    g_mutex_lock (&worker->lock);
+    worker->stopping = TRUE;
+    g_cond_signal (&worker->cond);
+    g_mutex_unlock (&worker->lock);
+    g_thread_join (worker->thread);
+  }
+
+  job_clear (&worker->working);
+  job_clear (&worker->pending);
+  gst_guided_bp_saliency_free (worker->back);
+  gst_guided_bp_saliency_free (worker->front);
+  g_mutex_clear (&worker->lock);
+  g_cond_clear (&worker->cond);
+  g_free (worker->model);
+  g_free (worker);
+}
+
+gboolean
+gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
+    const GbpImage * frame, GstClockTime pts, const GstSegment * segment,
+    const GstGuidedBpRunSettings * settings, gboolean post_messages)
+{
+  g_mutex_lock (&worker->lock);
+  if (worker->failed) {
+    g_mutex_unlock (&worker->lock);
+    return FALSE;
+  }
+  if (worker->has_pending)
+    GST_LOG_OBJECT (worker->element, "frame %" GST_TIME_FORMAT
+        " replaces %" GST_TIME_FORMAT " before the model took it",
+        GST_TIME_ARGS (pts), GST_TIME_ARGS (worker->pending.pts));
+
+  job_set_frame (&worker->pending, frame);
+  worker->pending.pts = pts;
+  gst_segment_copy_into (segment, &worker->pending.segment);
+  worker->pending.settings = *settings;
+  worker->pending.post_messages = post_messages;
+  worker->pending.generation = worker->generation;
+  worker->has_pending = TRUE;
+  g_cond_signal (&worker->cond);
+  g_mutex_unlock (&worker->lock);
+  return TRUE;
+}
+
+gboolean
+gst_guided_bp_worker_take_result (GstGuidedBpWorker * worker,
+    GstGuidedBpSaliency ** saliency)
+{
+  gboolean taken = FALSE;
+
+  g_mutex_lock (&worker->lock);
+  if (worker->front_fresh) {
+    GstGuidedBpSaliency *mine = *saliency;
+
+    *saliency = worker->front;
+    worker->front = mine;
+    worker->front_fresh = FALSE;
+    taken = TRUE;
+  }
+  g_mutex_unlock (&worker->lock);
+  return taken;
+}
+
+void
+gst_guided_bp_worker_flush (GstGuidedBpWorker * worker)
+{
+  g_mutex_lock (&worker->lock);
+  worker->has_pending = FALSE;
+  worker->front_fresh = FALSE;
+  worker->generation++;
+  g_mutex_unlock (&worker->lock);
+}
+
+gboolean
+gst_guided_bp_worker_has_failed (GstGuidedBpWorker * worker)
+{
+  gboolean failed;
+
+  g_mutex_lock (&worker->lock);
+  failed = worker->failed;
+  g_mutex_unlock (&worker->lock);
+  return failed;
+}

@@ -1,0 +1,61 @@
+/* guidedbp — Guided Backpropagation saliency for GStreamer
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <guidedbp/gbp-engine.h>
+
+#include "gstguidedbprun.h"
+#include "gstguidedbpsaliency.h"
+
+G_BEGIN_DECLS
+
+/**
+ * GstGuidedBpWorker:
+ *
+ * The asynchronous mode's model thread. The streaming thread never waits
+ * for the model: it copies a frame into the single pending slot
+ * (replacing a frame the worker has not taken yet, so the worker always
+ * takes the newest one) and takes the latest finished result, if a new one
+ * was published, by swapping buffers. Both only hold the worker's mutex for
+ * a copy or a pointer swap. The worker owns the engine while it runs: it
+ * applies the target class and Grad-CAM setting that came with each frame,
+ * posts the "guidedbp" message of each result it publishes, and on an
+ * engine error posts the element error and fails every later submission.
+ */
+typedef struct _GstGuidedBpWorker GstGuidedBpWorker;
+
+/* Starts the thread. @element (not reffed: it owns the worker and frees it
+ * in stop()) receives the messages and errors; @engine is used only by the
+ * worker until gst_guided_bp_worker_free(); @applied is what the engine is
+ * set to now. */
+GstGuidedBpWorker *gst_guided_bp_worker_new (GstElement * element,
+    GbpEngine * engine, const gchar * model,
+    const GstGuidedBpRunSettings * applied, GError ** error);
+
+/* Stops the thread (waiting for a run in progress to finish) and frees the
+ * worker; the engine is the caller's again. */
+void gst_guided_bp_worker_free (GstGuidedBpWorker * worker);
+
+/* Copies @frame (with its @pts and @segment, for the message) into the
+ * pending slot for a run with @settings, posting a message for its result
+ * when @post_messages. FALSE once the worker has failed. */
+gboolean gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
+    const GbpImage * frame, GstClockTime pts, const GstSegment * segment,
+    const GstGuidedBpRunSettings * settings, gboolean post_messages);
+
+/* When a result newer than the one in *@saliency was published, swaps it
+ * into *@saliency (the worker keeps the old buffers) and returns TRUE. */
+gboolean gst_guided_bp_worker_take_result (GstGuidedBpWorker * worker,
+    GstGuidedBpSaliency ** saliency);
+
+/* Forgets the pending frame and any result of a frame submitted before
+ * (flush). */
+void gst_guided_bp_worker_flush (GstGuidedBpWorker * worker);
+
+/* TRUE once a run failed (the error was posted). */
+gboolean gst_guided_bp_worker_has_failed (GstGuidedBpWorker * worker);
+
+G_END_DECLS
