@@ -116,8 +116,8 @@ class PlainPyTorch:
 
 
 class EngineServer:
-    def __init__(self, server, model_path, threads):
-        self.proc = subprocess.Popen([server, model_path, str(threads)],
+    def __init__(self, server, model_path, threads, fold=False):
+        self.proc = subprocess.Popen([server, model_path, str(threads)] + (["fold"] if fold else []),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
         line = self.proc.stdout.readline().strip()
@@ -150,7 +150,8 @@ def time_python(fn, image, n):
 def bench_model(arch, args):
     image = torch.randn(1, 3, 224, 224)
     reference, plain = SeedReference(arch), PlainPyTorch(arch)
-    engine = EngineServer(args.server, os.path.join(args.models, arch + ".pt"), args.threads)
+    engine = EngineServer(args.server, os.path.join(args.models, arch + ".pt"), args.threads,
+                          args.fold_batch_norm)
     methods = {
         "reference": lambda n: time_python(reference, image, n),
         "pytorch": lambda n: time_python(plain, image, n),
@@ -211,6 +212,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--frames-per-round", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--fold-batch-norm", action="store_true",
+                        help="the engine folds batch norm into convolutions (a lever)")
     parser.add_argument("--element-arch", default="resnet18",
                         help="model for the element part; 'none' to skip it")
     args = parser.parse_args()

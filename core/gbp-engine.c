@@ -55,6 +55,7 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .target_class = GBP_TARGET_CLASS_TOP,
     .labels_path = NULL,
     .gradcam_layer = NULL,
+    .fold_batch_norm = FALSE,
   };
   for (guint c = 0; c < 3; c++) {
     config->mean[c] = imagenet_mean[c];
@@ -222,7 +223,8 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   if (!check_model_file (config->model_path, error))
     return FALSE;
   status = gbp_torch_model_load (config->model_path, config->device,
-      config->gradcam_layer, &engine->model, &message);
+      config->gradcam_layer, config->fold_batch_norm, &engine->model,
+      &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),
         "cannot load model '%s': %s", config->model_path, message);

@@ -44,6 +44,7 @@ struct _GstGuidedBp
   gdouble alpha;
   gdouble smoothing;
   gchar *gradcam_layer;
+  gboolean fold_batch_norm;
   guint interval;
   gboolean async;
 

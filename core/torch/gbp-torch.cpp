@@ -122,15 +122,15 @@ parse_device (const gchar *device_name)
  * layer's output. */
 void
 prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
-    const gchar *cam_layer)
+    const gchar *cam_layer, bool fold_batch_norm)
 {
   module.eval ();
   for (at::Tensor parameter : module.parameters ())
     parameter.set_requires_grad (false);
 
-  /* No numerics optimisation: conv-BN folding moves activations by float
-   * rounding, which flips ReLU masks near zero. */
-  model.module = torch::jit::freeze (module, c10::nullopt, false);
+  /* Numerics optimisation (conv-BN folding) only on request: it moves
+   * activations by float rounding, which flips ReLU masks near zero. */
+  model.module = torch::jit::freeze (module, c10::nullopt, fold_batch_norm);
   /* the frozen module is ours alone: rewrite its forward in place */
   std::shared_ptr<torch::jit::Graph> graph =
       model.module.get_method ("forward").graph ();
@@ -312,7 +312,8 @@ gbp_torch_set_num_threads (guint num_threads, gchar **message)
 
 GbpTorchStatus
 gbp_torch_model_load (const gchar *path, const gchar *device_name,
-    const gchar *cam_layer, GbpTorchModel **model, gchar **message)
+    const gchar *cam_layer, gboolean fold_batch_norm, GbpTorchModel **model,
+    gchar **message)
 {
   if (model != nullptr)
     *model = nullptr;
@@ -334,7 +335,7 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
 
     auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
         torch::jit::Module (), device, at::Tensor (), 0, false, 0, 0});
-    prepare_guided_model (*loaded, module, cam_layer);
+    prepare_guided_model (*loaded, module, cam_layer, fold_batch_norm);
     *model = loaded.release ();
   });
 }

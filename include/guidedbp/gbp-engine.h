@@ -33,6 +33,12 @@ G_BEGIN_DECLS
  *   must exist. It is computed only while gbp_engine_set_gradcam_enabled()
  *   says so, at the cost of one extra backward pass through the layers
  *   above that module.
+ * @fold_batch_norm: fold batch normalization into the preceding
+ *   convolutions (measured 15 % faster on ResNet18 here). Off by default:
+ *   float rounding can flip the ReLU masks of activations near zero, so the
+ *   saliency is no longer bit-identical to the reference (on the test
+ *   fixtures it stayed within 1e-7 of it), and the Grad-CAM layer "" then
+ *   means the output of the last convolution with its batch norm folded in.
  *
  * Strings are borrowed: the engine copies what it keeps.
  * Initialise with gbp_engine_config_init() for the defaults.
@@ -48,6 +54,7 @@ typedef struct {
   gint target_class;
   const gchar *labels_path;
   const gchar *gradcam_layer;
+  gboolean fold_batch_norm;
 } GbpEngineConfig;
 
 /**

@@ -35,9 +35,12 @@ GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
  * module's parameters never require grad. @cam_layer: NULL for no Grad-CAM;
  * "" for the output of the last convolution if the model has one; else a
  * module path such as "layer4" or "features.28", whose output Grad-CAM
- * explains (an error when there is no such module). */
+ * explains (an error when there is no such module). @fold_batch_norm folds
+ * batch normalization into the convolutions before them (faster; float
+ * rounding may flip ReLU masks of values near zero). */
 GbpTorchStatus gbp_torch_model_load (const gchar * path, const gchar * device,
-    const gchar * cam_layer, GbpTorchModel ** model, gchar ** message);
+    const gchar * cam_layer, gboolean fold_batch_norm, GbpTorchModel ** model,
+    gchar ** message);
 
 void gbp_torch_model_free (GbpTorchModel * model);
 

@@ -15,7 +15,8 @@
 static GStrv model_groups;
 
 static GbpEngine *
-engine_for_group (const gchar * group, const gchar * labels, GError ** error)
+engine_for_group_folded (const gchar * group, const gchar * labels,
+    gboolean fold_batch_norm, GError ** error)
 {
   g_autofree gchar *file = gbp_test_fixture_string (group, "file");
   g_autofree gchar *path = gbp_test_data_path (file);
@@ -28,7 +29,14 @@ engine_for_group (const gchar * group, const gchar * labels, GError ** error)
   config.input_height = gbp_test_fixture_int (group, "input_height");
   config.num_threads = 2;
   config.labels_path = labels_path;
+  config.fold_batch_norm = fold_batch_norm;
   return gbp_engine_new (&config, error);
+}
+
+static GbpEngine *
+engine_for_group (const gchar * group, const gchar * labels, GError ** error)
+{
+  return engine_for_group_folded (group, labels, FALSE, error);
 }
 
 /* The fixture's test card, at the model's input size. */
@@ -107,6 +115,21 @@ START_TEST (test_model_matches_reference)
   /* and back: the top class again gives the top reference */
   ck_assert (gbp_engine_set_target_class (engine, GBP_TARGET_CLASS_TOP,
           &error));
+  check_against_reference (group, engine, "top");
+  gbp_engine_free (engine);
+}
+END_TEST
+
+/* Folding batch norm (a speed option) keeps the saliency within the same
+ * tolerance of the reference on every fixture. */
+START_TEST (test_folded_model_matches_reference)
+{
+  const gchar *group = model_groups[_i];
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group_folded (group, NULL, TRUE, &error);
+
+  ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
+  g_print ("%-28s with batch norm folded:\n", group);
   check_against_reference (group, engine, "top");
   gbp_engine_free (engine);
 }
@@ -480,6 +503,8 @@ engine_suite (void)
   tcase_set_timeout (tc, 300);
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_model_matches_reference, 0,
+      g_strv_length (model_groups));
+  tcase_add_loop_test (tc, test_folded_model_matches_reference, 0,
       g_strv_length (model_groups));
   tcase_add_loop_test (tc, test_target_references_differ, 0,
       g_strv_length (model_groups));
