@@ -78,6 +78,13 @@ gbp_test_fixture_file (const gchar * group, const gchar * key,
     gsize expected_size)
 {
   g_autofree gchar *relative = gbp_test_fixture_string (group, key);
+
+  return gbp_test_read_data (relative, expected_size);
+}
+
+guint8 *
+gbp_test_read_data (const gchar * relative, gsize expected_size)
+{
   g_autofree gchar *path = gbp_test_data_path (relative);
   g_autoptr (GError) error = NULL;
   gchar *contents = NULL;

@@ -22,6 +22,10 @@ gchar *gbp_test_fixture_string (const gchar * group, const gchar * key);
 gint gbp_test_fixture_int (const gchar * group, const gchar * key);
 gdouble gbp_test_fixture_double (const gchar * group, const gchar * key);
 
+/* Contents of tests/data/@relative; checks its size equals @expected_size
+ * bytes. Free with g_free(). */
+guint8 *gbp_test_read_data (const gchar * relative, gsize expected_size);
+
 /* Contents of the data file named by @key of @group; checks its size
  * equals @expected_size bytes. */
 guint8 *gbp_test_fixture_file (const gchar * group, const gchar * key,

@@ -254,19 +254,29 @@ expected_cause (const gchar * expect)
 
 static GStrv bad_groups;
 
+/* A 64x64 config for the model file @relative under tests/data/; @path
+ * receives the absolute path the config borrows (g_free it). */
+static void
+config_for_file (GbpEngineConfig * config, const gchar * relative,
+    gchar ** path)
+{
+  *path = gbp_test_data_path (relative);
+  gbp_engine_config_init (config);
+  config->model_path = *path;
+  config->input_width = config->input_height = 64;
+}
+
 START_TEST (test_bad_model_is_a_clear_error)
 {
   const gchar *group = bad_groups[_i];
   g_autofree gchar *file = gbp_test_fixture_string (group, "file");
   g_autofree gchar *expect = gbp_test_fixture_string (group, "expect");
-  g_autofree gchar *path = gbp_test_data_path (file);
+  g_autofree gchar *path = NULL;
   g_autoptr (GError) error = NULL;
   GbpEngineConfig config;
   GbpEngine *engine;
 
-  gbp_engine_config_init (&config);
-  config.model_path = path;
-  config.input_width = config.input_height = 64;
+  config_for_file (&config, file, &path);
   engine = gbp_engine_new (&config, &error);
 
   ck_assert_msg (engine == NULL, "%s loaded", file);
@@ -307,15 +317,13 @@ START_TEST (test_devices)
   static const gchar *const bad_devices[] = { "tpu", "cuda:x", "", "cuda",
     "cuda:3", "mps"
   };
-  const gchar *group = first_model_group ();
-  g_autofree gchar *file = gbp_test_fixture_string (group, "file");
-  g_autofree gchar *path = gbp_test_data_path (file);
+  g_autofree gchar *file = gbp_test_fixture_string (first_model_group (),
+      "file");
+  g_autofree gchar *path = NULL;
   GbpEngineConfig config;
   GbpEngine *engine;
 
-  gbp_engine_config_init (&config);
-  config.model_path = path;
-  config.input_width = config.input_height = 64;
+  config_for_file (&config, file, &path);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_devices); i++) {
     g_autoptr (GError) error = NULL;
@@ -400,17 +408,14 @@ END_TEST
 
 START_TEST (test_invalid_config)
 {
-  const gchar *group = first_model_group ();
-  g_autofree gchar *file = gbp_test_fixture_string (group, "file");
-  g_autofree gchar *path = gbp_test_data_path (file);
+  g_autofree gchar *file = gbp_test_fixture_string (first_model_group (),
+      "file");
+  g_autofree gchar *path = NULL;
   g_autoptr (GError) error = NULL;
   GbpEngineConfig config;
   GbpEngine *engine;
 
-  gbp_engine_config_init (&config);
-  config.model_path = path;
-  config.input_width = config.input_height = 64;
-
+  config_for_file (&config, file, &path);
   config.std[1] = 0.0f;
   ck_assert (gbp_engine_new (&config, &error) == NULL);
   ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);

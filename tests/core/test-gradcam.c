@@ -37,14 +37,8 @@ static gpointer
 case_file (const gchar * group, const gchar * key, gsize size)
 {
   g_autofree gchar *relative = case_string (group, key);
-  g_autofree gchar *path = gbp_test_data_path (relative);
-  gchar *contents = NULL;
-  gsize length = 0;
 
-  ck_assert_msg (g_file_get_contents (path, &contents, &length, NULL),
-      "cannot read %s", path);
-  ck_assert_uint_eq (length, size);
-  return contents;
+  return gbp_test_read_data (relative, size);
 }
 
 /* "gradcam vgg_bn" -> "model vgg_bn" of fixtures.ini */

@@ -72,21 +72,6 @@ manifest_float (const gchar * group, const gchar * key)
   return (gfloat) g_ascii_strtod (text, NULL);
 }
 
-static guint8 *
-read_data (const gchar * relative, gsize expected_size)
-{
-  g_autofree gchar *path = gbp_test_data_path (relative);
-  g_autoptr (GError) error = NULL;
-  gchar *contents = NULL;
-  gsize size = 0;
-
-  if (!g_file_get_contents (path, &contents, &size, &error))
-    ck_abort_msg ("cannot read %s: %s", path, error->message);
-  ck_assert_msg (size == expected_size, "%s has %" G_GSIZE_FORMAT
-      " bytes, expected %" G_GSIZE_FORMAT, path, size, expected_size);
-  return (guint8 *) contents;
-}
-
 static GbpRenderMode
 mode_from_name (const gchar * name)
 {
@@ -148,19 +133,19 @@ render_case_load (RenderCase * rc, const gchar * group)
   rc->n_gradients = g_strv_length (files);
   rc->gradients = g_new0 (gfloat *, rc->n_gradients);
   for (guint i = 0; i < rc->n_gradients; i++)
-    rc->gradients[i] = (gfloat *) read_data (files[i],
+    rc->gradients[i] = (gfloat *) gbp_test_read_data (files[i],
         (gsize) 3 * rc->gradient_width * rc->gradient_height
         * sizeof (gfloat));
-  rc->expected = read_data (expected, pixels * 3);
+  rc->expected = gbp_test_read_data (expected, pixels * 3);
   if (g_key_file_has_key (manifest, group, "frame", NULL)) {
     g_autofree gchar *frame = manifest_string (group, "frame");
 
-    rc->frame = read_data (frame, pixels * 3);
+    rc->frame = gbp_test_read_data (frame, pixels * 3);
   }
   if (g_key_file_has_key (manifest, group, "gray", NULL)) {
     g_autofree gchar *gray = manifest_string (group, "gray");
 
-    rc->gray = read_data (gray, pixels * 3);
+    rc->gray = gbp_test_read_data (gray, pixels * 3);
   }
 }
 
@@ -313,7 +298,7 @@ START_TEST (test_colormap_tables_match_script)
   for (guint i = 0; groups[i] != NULL; i++) {
     GbpColormap cm = colormap_from_name (groups[i] + strlen ("colormap "));
     g_autofree gchar *file = manifest_string (groups[i], "table");
-    g_autofree guint8 *table = read_data (file, 256 * 3);
+    g_autofree guint8 *table = gbp_test_read_data (file, 256 * 3);
 
     ck_assert_msg (memcmp (gbp_colormap_tables[cm], table, 256 * 3) == 0,
         "core/gbp-colormap-tables.c differs from %s: rerun "
