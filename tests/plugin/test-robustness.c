@@ -22,6 +22,8 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "plugin-test-util.h"
+
 /* The fast fixture model (64x64, 10 classes), a tiny one for the many
  * state cycles, and one with another input size for model changes. */
 #define MODEL "models/alexnet_inplace.pt"
@@ -38,12 +40,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Fixture files                                                       */
-
-static gchar *
-data_path (const gchar * relative)
-{
-  return g_build_filename (GBP_TEST_DATA_DIR, relative, NULL);
-}
 
 /* One "bad NAME" group of fixtures.ini. */
 typedef struct
@@ -143,7 +139,7 @@ layout_of (GstVideoFormat format)
 }
 
 static void
-video_info_init (GstVideoInfo * info, const gchar * format, guint width,
+video_info_set (GstVideoInfo * info, const gchar * format, guint width,
     guint height)
 {
   gst_video_info_init (info);
@@ -282,7 +278,7 @@ assert_sane_output (const GstVideoInfo * info, GstBuffer * out)
 /* Elements, harnesses, pipelines                                      */
 
 static GstElement *
-guidedbp_new (const gchar * model, guint input_width, guint input_height)
+guidedbp_new_sized (const gchar * model, guint input_width, guint input_height)
 {
   GstElement *element = gst_element_factory_make ("guidedbp", NULL);
   gchar *path = data_path (model);
@@ -296,7 +292,7 @@ guidedbp_new (const gchar * model, guint input_width, guint input_height)
 }
 
 static gchar *
-caps_string (const GstVideoInfo * info)
+caps_string_of (const GstVideoInfo * info)
 {
   GstCaps *caps = gst_video_info_to_caps (info);
   gchar *text = gst_caps_to_string (caps);
@@ -305,12 +301,13 @@ caps_string (const GstVideoInfo * info)
   return text;
 }
 
-/* A started harness around @element (taken), fed @info's caps. */
+/* A started harness around @element (taken), fed @info's caps exactly
+ * (its framerate included, unlike plugin-test-util's harness_new). */
 static GstHarness *
-harness_new (GstElement * element, const GstVideoInfo * info)
+harness_new_for_info (GstElement * element, const GstVideoInfo * info)
 {
   GstHarness *h = gst_harness_new_with_element (element, "sink", "src");
-  gchar *caps = caps_string (info);
+  gchar *caps = caps_string_of (info);
 
   gst_object_unref (element);
   gst_harness_set_src_caps_str (h, caps);
@@ -321,7 +318,7 @@ harness_new (GstElement * element, const GstVideoInfo * info)
 static GstHarness *
 harness_new_default (const GstVideoInfo * info)
 {
-  return harness_new (guidedbp_new (MODEL, MODEL_SIZE, MODEL_SIZE), info);
+  return harness_new_for_info (guidedbp_new_sized (MODEL, MODEL_SIZE, MODEL_SIZE), info);
 }
 
 /* Pushes @buffer (taken), pulls the output and checks it has the input's
@@ -345,15 +342,6 @@ push_pull_checked (GstHarness * h, const GstVideoInfo * info,
   gst_caps_unref (in_caps);
   gst_caps_unref (out_caps);
   return out;
-}
-
-static GstBus *
-bus_for (GstElement * element)
-{
-  GstBus *bus = gst_bus_new ();
-
-  gst_element_set_bus (element, bus);
-  return bus;
 }
 
 static void
@@ -602,24 +590,11 @@ static const struct
   {GOOD_LABELS, NULL},
 };
 
-static GstMessage *
-pop_guidedbp_message (GstBus * bus)
-{
-  GstMessage *message;
-
-  while ((message = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
-    if (gst_message_has_name (message, "guidedbp"))
-      return message;
-    gst_message_unref (message);
-  }
-  return NULL;
-}
-
 GST_START_TEST (test_labels)
 {
   const gchar *file = labels_cases[__i__].file;
   const gchar *cause = labels_cases[__i__].cause;
-  GstElement *element = guidedbp_new (MODEL, MODEL_SIZE, MODEL_SIZE);
+  GstElement *element = guidedbp_new_sized (MODEL, MODEL_SIZE, MODEL_SIZE);
   gchar *path = data_path (file);
   GstBus *bus = bus_for (element);
 
@@ -658,8 +633,8 @@ GST_START_TEST (test_labels)
     fail_unless (g_file_get_contents (good_path, &good_text, NULL, NULL));
     good_lines = g_strsplit (good_text, "\n", -1);
 
-    video_info_init (&info, "RGB", 64, 48);
-    h = harness_new (gst_object_ref (element), &info);
+    video_info_set (&info, "RGB", 64, 48);
+    h = harness_new_for_info (gst_object_ref (element), &info);
     out = push_pull_checked (h, &info, buffer_new_textured (&info, 1, 0));
     gst_buffer_unref (out);
     message = pop_guidedbp_message (bus);
@@ -697,7 +672,7 @@ GST_START_TEST (test_target_class_out_of_range)
   GError *error = NULL;
   gchar *text;
 
-  video_info_init (&info, "RGB", 64, 48);
+  video_info_set (&info, "RGB", 64, 48);
   h = harness_new_default (&info);
   bus = bus_for (h->element);
 
@@ -737,7 +712,7 @@ GST_END_TEST;
  * count, at start or on the first frame, and never crash. */
 GST_START_TEST (test_target_class_out_of_range_at_start)
 {
-  GstElement *element = guidedbp_new (MODEL, MODEL_SIZE, MODEL_SIZE);
+  GstElement *element = guidedbp_new_sized (MODEL, MODEL_SIZE, MODEL_SIZE);
   GstBus *bus = bus_for (element);
   GstHarness *h = NULL;
   GstVideoInfo info;
@@ -749,8 +724,8 @@ GST_START_TEST (test_target_class_out_of_range_at_start)
   if (ret != GST_STATE_CHANGE_FAILURE) {
     /* Started: the first frame is the streaming error. */
     gst_element_set_state (element, GST_STATE_NULL);
-    video_info_init (&info, "RGB", 64, 48);
-    h = harness_new (gst_object_ref (element), &info);
+    video_info_set (&info, "RGB", 64, 48);
+    h = harness_new_for_info (gst_object_ref (element), &info);
     fail_unless_equals_int (gst_harness_push (h, buffer_new_textured (&info,
                 1, 0)), GST_FLOW_ERROR);
   }
@@ -797,7 +772,7 @@ GST_START_TEST (test_bad_normalization)
 {
   const gchar *property = normalization_cases[__i__].property;
   const gchar *text = normalization_cases[__i__].text;
-  GstElement *element = guidedbp_new (MODEL, MODEL_SIZE, MODEL_SIZE);
+  GstElement *element = guidedbp_new_sized (MODEL, MODEL_SIZE, MODEL_SIZE);
   GstBus *bus = bus_for (element);
   gchar *before, *after, *problem;
   GError *error = NULL;
@@ -881,7 +856,7 @@ GST_START_TEST (test_geometry)
   GstHarness *h;
   GstBuffer *out, *out_other_padding;
 
-  video_info_init (&info, format, width, height);
+  video_info_set (&info, format, width, height);
   GST_INFO ("%s %ux%u: stride %d", format, width, height,
       GST_VIDEO_INFO_PLANE_STRIDE (&info, 0));
   h = harness_new_default (&info);
@@ -923,7 +898,7 @@ GST_START_TEST (test_custom_stride)
   gint stride[GST_VIDEO_MAX_PLANES] = { 0 };
   guint8 *a, *b;
 
-  video_info_init (&info, "RGB", 33, 17);
+  video_info_set (&info, "RGB", 33, 17);
   h = harness_new_default (&info);
   out_default = push_pull_checked (h, &info, buffer_new_textured (&info, 4,
           0));
@@ -974,7 +949,7 @@ GST_START_TEST (test_every_format)
     GstHarness *h;
     GstBuffer *out;
 
-    video_info_init (&info, format, 35, 21);
+    video_info_set (&info, format, 35, 21);
     h = harness_new_default (&info);
     out = push_pull_checked (h, &info, buffer_new_textured (&info, i, 0x11));
     assert_sane_output (&info, out);
@@ -993,7 +968,7 @@ GST_START_TEST (test_still_image)
   GstHarness *h;
   GstBuffer *in, *out;
 
-  video_info_init (&info, "RGBA", 100, 75);
+  video_info_set (&info, "RGBA", 100, 75);
   GST_VIDEO_INFO_FPS_N (&info) = 0;
   GST_VIDEO_INFO_FPS_D (&info) = 1;
   h = harness_new_default (&info);
@@ -1030,12 +1005,12 @@ GST_START_TEST (test_resolution_changes)
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++) {
     GstVideoInfo info;
 
-    video_info_init (&info, steps[i].format, steps[i].width,
+    video_info_set (&info, steps[i].format, steps[i].width,
         steps[i].height);
     if (h == NULL) {
       h = harness_new_default (&info);
     } else {
-      gchar *caps = caps_string (&info);
+      gchar *caps = caps_string_of (&info);
 
       gst_harness_set_src_caps_str (h, caps);
       g_free (caps);
@@ -1099,7 +1074,7 @@ GST_START_TEST (test_partial_state_changes)
   gchar *description = g_strdup_printf (SMALL_SOURCE
       " ! guidedbp name=g ! fakesink", 5);
   GstElement *pipeline = pipeline_new (description);
-  GstElement *element = guidedbp_new (MODEL, MODEL_SIZE, MODEL_SIZE);
+  GstElement *element = guidedbp_new_sized (MODEL, MODEL_SIZE, MODEL_SIZE);
 
   for (guint i = 0; i < 3; i++) {
     set_state_checked (element, GST_STATE_READY);
@@ -1131,7 +1106,7 @@ GST_START_TEST (test_eos_before_buffer)
   gchar *description;
   GstElement *pipeline;
 
-  video_info_init (&info, "RGB", 64, 48);
+  video_info_set (&info, "RGB", 64, 48);
   h = harness_new_default (&info);
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   while ((event = gst_harness_try_pull_event (h)) != NULL) {
@@ -1329,7 +1304,7 @@ GST_START_TEST (test_stress_properties)
   gchar *problem;
 
   memset (values, 0, sizeof (values));
-  video_info_init (&info, "BGRA", 80, 60);
+  video_info_set (&info, "BGRA", 80, 60);
   h = harness_new_default (&info);
   bus = bus_for (h->element);
   klass = G_OBJECT_GET_CLASS (h->element);
