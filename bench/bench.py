@@ -9,6 +9,8 @@ Per model (torchvision definitions with random weights, 224x224, batch 1):
   (c) guidedbp   our engine (resize from an RGBx frame included), over a
                  pipe to bench/gbp-bench-server
   (d) forward    forward only through the engine's model: the floor
+  (p) pipelined  as many one-thread engines as threads, each on its own
+                 frames at once: ms per frame of their combined throughput
 Rounds alternate a few frames of each method so that machine noise falls on
 all of them alike; medians are over all timed frames after warm-up.
 
@@ -124,13 +126,19 @@ class EngineServer:
         if line != "ready":
             raise SystemExit(f"{server} did not start on {model_path}")
 
-    def ask(self, command):
+    def send(self, command):
         self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
+
+    def receive(self):
         reply = self.proc.stdout.readline()
         if not reply:
-            raise SystemExit(f"the engine server failed on: {command}")
+            raise SystemExit("the engine server failed")
         return [float(v) for v in reply.split()]
+
+    def ask(self, command):
+        self.send(command)
+        return self.receive()
 
     def close(self):
         self.proc.stdin.write("quit\n")
@@ -147,16 +155,31 @@ def time_python(fn, image, n):
     return times
 
 
+def time_pipelined(engines, n):
+    """Milliseconds per frame of several engines at once, each on its own
+    frames: the throughput of instances pipelining consecutive frames."""
+    start = time.perf_counter()
+    for engine in engines:
+        engine.send(f"guided {n} 224 224")
+    for engine in engines:
+        engine.receive()
+    return [(time.perf_counter() - start) * 1000.0 / (n * len(engines))] * n
+
+
 def bench_model(arch, args):
     image = torch.randn(1, 3, 224, 224)
     reference, plain = SeedReference(arch), PlainPyTorch(arch)
-    engine = EngineServer(args.server, os.path.join(args.models, arch + ".pt"), args.threads,
-                          args.fold_batch_norm)
+    model = os.path.join(args.models, arch + ".pt")
+    engine = EngineServer(args.server, model, args.threads, args.fold_batch_norm)
+    # as many one-thread instances as there are threads (a lever)
+    instances = [EngineServer(args.server, model, 1, args.fold_batch_norm)
+                 for _ in range(args.threads)]
     methods = {
         "reference": lambda n: time_python(reference, image, n),
         "pytorch": lambda n: time_python(plain, image, n),
         "guidedbp": lambda n: engine.ask(f"guided {n} 224 224"),
         "forward": lambda n: engine.ask(f"forward {n}"),
+        "pipelined": lambda n: time_pipelined(instances, n),
     }
     for run in methods.values():  # warm-up: profiling executor, allocators
         run(args.warmup)
@@ -164,7 +187,8 @@ def bench_model(arch, args):
     for _ in range(args.rounds):
         for name, run in methods.items():
             times[name] += run(args.frames_per_round)
-    engine.close()
+    for server in [engine] + instances:
+        server.close()
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -222,13 +246,17 @@ def main():
     blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
     print(f"# {args.threads} threads, 224x224, batch 1; libblas.so.3 -> {blas}")
     print(f"# medians of {args.rounds * args.frames_per_round} frames per method, interleaved")
+    print(f"# (p): {args.threads} engine instances of one thread each at once, "
+          "ms per frame of their combined throughput")
     print(f"{'model':<14}{'(a) ref ms':>11}{'(b) torch ms':>13}{'(c) gbp ms':>11}"
-          f"{'(d) fwd ms':>11}{'a/c':>7}{'b/c':>7}")
+          f"{'(d) fwd ms':>11}{'a/c':>7}{'b/c':>7}{'(p) ms':>9}{'a/p':>7}{'b/p':>7}")
     for arch in args.arch:
         m = bench_model(arch, args)
         print(f"{arch:<14}{m['reference']:>11.1f}{m['pytorch']:>13.1f}{m['guidedbp']:>11.1f}"
               f"{m['forward']:>11.1f}{m['reference'] / m['guidedbp']:>6.2f}x"
-              f"{m['pytorch'] / m['guidedbp']:>6.2f}x", flush=True)
+              f"{m['pytorch'] / m['guidedbp']:>6.2f}x{m['pipelined']:>9.1f}"
+              f"{m['reference'] / m['pipelined']:>6.2f}x"
+              f"{m['pytorch'] / m['pipelined']:>6.2f}x", flush=True)
     if args.element_arch != "none":
         bench_element(args)
 

@@ -19,6 +19,7 @@
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
 #include "gbp-guided-ops.h"
+#include "gbp-onednn-linear.h"
 
 struct _GbpTorchModel {
   torch::jit::Module module;    /* frozen private copy, rewritten */
@@ -140,6 +141,7 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   model.guided_switch = torch::ones ({}, at::kBool);
   model.num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph,
       model.guided_switch);
+  guidedbp::rewrite_linears_to_onednn (graph);
 
   if (cam_layer != nullptr) {
     torch::jit::Value *layer = guidedbp::find_layer_output (graph, cam_layer);
