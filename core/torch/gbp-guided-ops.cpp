@@ -29,15 +29,16 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
-/* Backward of a ReLU-family activation whose linear range is @pass_mask:
- * guided, the gradient passes only where it is positive too. */
+/* Backward of a ReLU-family activation, given its plain gradient (the
+ * incoming gradient where the activation is linear, 0 elsewhere): guided,
+ * the gradient passes only where it is positive too. Whole tensors, one
+ * pass each: no bool mask is built. */
 at::Tensor
-activation_gradient (const at::Tensor &grad, const at::Tensor &pass_mask,
-    const at::Tensor &guided)
+activation_gradient (at::Tensor plain_gradient, const at::Tensor &guided)
 {
   if (guided.item<bool> ())
-    return grad.clamp_min (0).mul_ (pass_mask);
-  return grad.mul (pass_mask);
+    return plain_gradient.clamp_min_ (0);
+  return plain_gradient;
 }
 
 struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {
@@ -54,7 +55,7 @@ struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {
   static tensor_list backward (AutogradContext *ctx, tensor_list grads)
   {
     at::Tensor out = ctx->get_saved_variables ()[0];
-    return {activation_gradient (grads[0], out.gt (0),
+    return {activation_gradient (at::threshold_backward (grads[0], out, 0),
             ctx->saved_data["guided"].toTensor ()), at::Tensor ()};
   }
 };
@@ -74,12 +75,11 @@ struct GuidedHardtanh : public torch::autograd::Function<GuidedHardtanh> {
   static tensor_list backward (AutogradContext *ctx, tensor_list grads)
   {
     at::Tensor self = ctx->get_saved_variables ()[0];
-    double min_val = ctx->saved_data["min"].toDouble ();
-    double max_val = ctx->saved_data["max"].toDouble ();
-    at::Tensor inside = self.gt (min_val).logical_and_ (self.lt (max_val));
-    return {activation_gradient (grads[0], inside,
-            ctx->saved_data["guided"].toTensor ()), at::Tensor (),
-          at::Tensor (), at::Tensor ()};
+    /* the incoming gradient strictly inside (min, max), 0 outside */
+    at::Tensor plain = at::hardtanh_backward (grads[0], self,
+        ctx->saved_data["min"].toDouble (), ctx->saved_data["max"].toDouble ());
+    return {activation_gradient (plain, ctx->saved_data["guided"].toTensor ()),
+          at::Tensor (), at::Tensor (), at::Tensor ()};
   }
 };
 
