@@ -238,13 +238,28 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--fold-batch-norm", action="store_true",
                         help="the engine folds batch norm into convolutions (a lever)")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="keep N other processes spinning on the CPU during the run, "
+                             "as a busy pipeline or desktop would (a lever: thread counts)")
     parser.add_argument("--element-arch", default="resnet18",
                         help="model for the element part; 'none' to skip it")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    busy = [subprocess.Popen(["/usr/bin/python3", "-c", "while True: pass"])
+            for _ in range(args.busy)]
+    try:
+        run_benchmarks(args)
+    finally:
+        for process in busy:
+            process.kill()
+
+
+def run_benchmarks(args):
     blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    print(f"# {args.threads} threads, 224x224, batch 1; libblas.so.3 -> {blas}")
+    print(f"# {args.threads} threads, 224x224, batch 1; libblas.so.3 -> {blas}; "
+          f"{args.busy} busy processes alongside; load average at start "
+          f"{os.getloadavg()[0]:.2f} (other work on the machine skews every figure)")
     print(f"# medians of {args.rounds * args.frames_per_round} frames per method, interleaved")
     print(f"# (p): {args.threads} engine instances of one thread each at once, "
           "ms per frame of their combined throughput")
