@@ -16,6 +16,8 @@
 #               frame is shown this long after it was captured)
 #   path        mean time a frame took from the source's pad to the sink's
 #               (latency tracer)
+#   saliency/s  saliency maps computed per second (the element's messages):
+#               in async mode, how fresh the drawn saliency is
 #
 # Environment:
 #   MODEL        TorchScript classifier (default: bench/models/vgg16.pt,
@@ -46,13 +48,14 @@ run() {
   out="$log/$name.log"
   # -e: SIGINT ends the stream with EOS. The timeout covers the model load.
   GST_TRACERS=latency GST_DEBUG="GST_TRACER:7,bin:4" GST_DEBUG_NO_COLOR=1 \
-    timeout -s INT "$((seconds + ${LOAD_SECONDS:-20}))" gst-launch-1.0 -e -v \
+    timeout -s INT "$((seconds + ${LOAD_SECONDS:-20}))" gst-launch-1.0 -e -v -m \
     videotestsrc is-live=true pattern=ball \
     ! video/x-raw,width=640,height=480,framerate=30/1 ! videoconvert \
-    ! guidedbp model="$model" "${props[@]}" "$@" ! videoconvert \
+    ! guidedbp model="$model" post-messages=true "${props[@]}" "$@" ! videoconvert \
     ! fakesink sync=true silent=false > "$out" 2>&1 || true
   awk -v name="$name" '
     /configured latency of/ { latency = $NF }
+    /from element "guidedbp0" \(element\)/ { maps++ }
     /latency, src-element-id/ && /sink-element=\(string\)fakesink/ {
       match($0, /time=\(guint64\)[0-9]+/)
       path += substr($0, RSTART + 14, RLENGTH - 14) / 1e6
@@ -65,13 +68,17 @@ run() {
       span = last - first
       fps = span > 0 ? (n - 1) / span : 0
       mean = n > 0 ? path / n : 0
-      printf "%-12s %8.1f %8d %14s %10.0f ms\n", name, fps,
-        span * 30 + 1 - n, latency, mean
+      printf "%-12s %8.1f %8d %14s %10.0f ms %11.1f\n", name, fps,
+        span * 30 + 1 - n, latency, mean, span > 0 ? maps / span : 0
     }' "$out"
 }
 
 echo "model $model, live 640x480 at 30 fps, about ${seconds} s per mode"
-printf "%-12s %8s %8s %14s %13s\n" mode "out fps" dropped latency path
+printf "%-12s %8s %8s %14s %13s %11s\n" mode "out fps" dropped latency path \
+  saliency/s
 run sync
 run interval=4 interval=4
 run async async=true
+# one thread: the streaming thread's own work (conversion, rendering every
+# frame) competes with the model's threads in async mode
+run async-1thr async=true num-threads=1
