@@ -38,7 +38,7 @@ seconds=${SECONDS_RUN:-10}
 read -r -a props <<< "${GBP_PROPS:-}"
 export GST_PLUGIN_PATH="$PWD/build/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+trap '[ -n "${KEEP_LOG:-}" ] || rm -rf "$log"' EXIT
 
 # run NAME PROPS...: one live run of about $seconds seconds of video after
 # the model is loaded; prints a table row.
@@ -69,7 +69,7 @@ run() {
       fps = span > 0 ? (n - 1) / span : 0
       mean = n > 0 ? path / n : 0
       printf "%-12s %8.1f %8d %14s %10.0f ms %11.1f\n", name, fps,
-        span * 30 + 1 - n, latency, mean, span > 0 ? maps / span : 0
+        span * 30 + 1 - n, latency, mean, (span > 0 ? maps / span : 0)
     }' "$out"
 }
 

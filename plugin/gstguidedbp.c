@@ -260,9 +260,13 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_NUM_THREADS,
       g_param_spec_uint ("num-threads", "Number of threads",
-          "libtorch intra-op threads, 0 for libtorch's default. libtorch's "
-          "thread count is process-wide: it affects every element and "
-          "model in the process. Applied at the next start",
+          "libtorch intra-op threads, 0 for libtorch's default (one per "
+          "core). libtorch's thread count is process-wide: it affects every "
+          "element and model in the process. Its threads wait for each other "
+          "many times per frame, so when other threads keep a core busy "
+          "(async mode's own conversions, encoders, other processes) use "
+          "fewer threads than cores, or run with OMP_WAIT_POLICY=passive in "
+          "the environment. Applied at the next start",
           0, MAX_NUM_THREADS, DEFAULT_PROP_NUM_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));

@@ -22,7 +22,9 @@ G_BEGIN_DECLS
  * @std: per-channel (R, G, B) standard deviation divided by; each > 0
  * @num_threads: libtorch intra-op threads; 0 keeps libtorch's setting.
  *   libtorch's thread count is process-wide: it affects every model in
- *   the process, not only this engine's.
+ *   the process, not only this engine's. The threads meet at a barrier
+ *   after every operation, so on a machine where other threads keep cores
+ *   busy, fewer threads than cores run far faster (bench/README.md).
  * @target_class: class whose score is explained, or GBP_TARGET_CLASS_TOP
  *   for the top-scoring class of each frame
  * @labels_path: optional text file with one class label per line, as many
