@@ -16,6 +16,7 @@
 #include <torch/cuda.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
 #include "gbp-guided-ops.h"
@@ -128,6 +129,15 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   module.eval ();
   for (at::Tensor parameter : module.parameters ())
     parameter.set_requires_grad (false);
+
+  /* Inline before freezing. torch::jit::freeze inlines the forward of its
+   * own clone of the module, then deletes the clone's other methods (the
+   * submodules' forwards); the inlined nodes' call stacks keep raw pointers
+   * to them, which libtorch 1.13's interpreter follows to name the frames
+   * when a forward fails (a shape error): a use after free, a SEGV under
+   * AddressSanitizer. Inlined here, the call stacks point to this module's
+   * methods, which live in the compilation unit the frozen copy shares. */
+  torch::jit::Inline (*module.get_method ("forward").graph ());
 
   /* Numerics optimisation (conv-BN folding) only on request: it moves
    * activations by float rounding, which flips ReLU masks near zero. */
