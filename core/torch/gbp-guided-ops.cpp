@@ -149,6 +149,8 @@ insert_guided_replacement (torch::jit::Graph &graph, torch::jit::Node *node,
   return nullptr;
 }
 
+}  // namespace
+
 void
 collect_nodes (torch::jit::Block *block, std::vector<torch::jit::Node *> &nodes)
 {
@@ -158,8 +160,6 @@ collect_nodes (torch::jit::Block *block, std::vector<torch::jit::Node *> &nodes)
       collect_nodes (sub, nodes);
   }
 }
-
-}  // namespace
 
 unsigned
 rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph,

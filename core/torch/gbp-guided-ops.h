@@ -7,10 +7,15 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <torch/csrc/jit/ir/ir.h>
 
 namespace guidedbp {
+
+/* Appends every node of @block and of the blocks nested in it, in order. */
+void collect_nodes (torch::jit::Block *block,
+    std::vector<torch::jit::Node *> &nodes);
 
 /* Rewrites, in @graph and every block nested in it, each ReLU-family node
  * (aten::relu, relu_, relu6, relu6_, hardtanh and hardtanh_ with a constant

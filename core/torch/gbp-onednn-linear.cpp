@@ -16,6 +16,7 @@
  * frozen constants that never require grad.
  */
 #include "gbp-onednn-linear.h"
+#include "gbp-guided-ops.h"
 
 #include <vector>
 
@@ -83,28 +84,19 @@ onednn_linear_autograd (const at::Tensor &input, const at::Tensor &weight,
 
 const char *const ONEDNN_LINEAR = "guidedbp::onednn_linear";
 
-void
-collect_linears (torch::jit::Block *block,
-    std::vector<torch::jit::Node *> &nodes)
-{
-  for (torch::jit::Node *node : block->nodes ()) {
-    if (node->kind () == c10::Symbol::fromQualString ("aten::linear")
-        && node->inputs ().size () == 3)
-      nodes.push_back (node);
-    for (torch::jit::Block *sub : node->blocks ())
-      collect_linears (sub, nodes);
-  }
-}
-
 }  // namespace
 
 unsigned
 rewrite_linears_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
 {
   std::vector<torch::jit::Node *> nodes;
+  unsigned rewritten = 0;
 
-  collect_linears (graph->block (), nodes);
+  collect_nodes (graph->block (), nodes);
   for (torch::jit::Node *node : nodes) {
+    if (node->kind () != c10::Symbol::fromQualString ("aten::linear")
+        || node->inputs ().size () != 3)
+      continue;
     torch::jit::WithInsertPoint insert_point (node);
     torch::jit::Value *replacement = graph->insert (
         c10::Symbol::fromQualString (ONEDNN_LINEAR),
@@ -116,8 +108,9 @@ rewrite_linears_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
     replacement->setType (node->output ()->type ());
     node->output ()->replaceAllUsesWith (replacement);
     node->destroy ();
+    rewritten++;
   }
-  return nodes.size ();
+  return rewritten;
 }
 
 }  // namespace guidedbp
