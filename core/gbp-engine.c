@@ -55,7 +55,7 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .target_class = GBP_TARGET_CLASS_TOP,
     .labels_path = NULL,
     .gradcam_layer = NULL,
-    .fold_batch_norm = FALSE,
+    .fold_batch_norm = TRUE,
   };
   for (guint c = 0; c < 3; c++) {
     config->mean[c] = imagenet_mean[c];
@@ -309,6 +309,13 @@ gbp_engine_get_num_guided_nodes (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, 0);
   return gbp_torch_model_get_num_guided_nodes (engine->model);
+}
+
+guint
+gbp_engine_get_num_onednn_convs (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return gbp_torch_model_get_num_onednn_convs (engine->model);
 }
 
 const gchar *

@@ -8,6 +8,8 @@ packages=(
   # build
   meson ninja-build pkg-config gcc g++
   libglib2.0-dev libtorch-dev
+  # oneDNN convolutions with packed weights (the headers libtorch was built with)
+  libideep-dev libdnnl-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   # run: gst-launch-1.0, videotestsrc, videoconvert, compositor, encoders
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good

@@ -36,9 +36,12 @@ using torch::autograd::tensor_list;
 at::Tensor
 activation_gradient (at::Tensor plain_gradient, const at::Tensor &guided)
 {
-  if (guided.item<bool> ())
-    return plain_gradient.clamp_min_ (0);
-  return plain_gradient;
+  if (!guided.item<bool> ())
+    return plain_gradient;
+  /* blocked (MKLDNN) tensors have relu_ but no clamp_min_ */
+  if (plain_gradient.is_mkldnn ())
+    return at::relu_ (plain_gradient);
+  return plain_gradient.clamp_min_ (0);
 }
 
 struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {

@@ -20,6 +20,7 @@
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
 #include "gbp-guided-ops.h"
+#include "gbp-onednn-conv.h"
 #include "gbp-onednn-linear.h"
 
 struct _GbpTorchModel {
@@ -27,6 +28,7 @@ struct _GbpTorchModel {
   c10::Device device;
   at::Tensor guided_switch;     /* 0-d bool: the guided ops' backward rule */
   guint num_guided_nodes;
+  guint num_onednn_convs;
   bool has_cam;                 /* forward also returns the Grad-CAM layer */
   guint cam_width;
   guint cam_height;
@@ -139,8 +141,9 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
    * methods, which live in the compilation unit the frozen copy shares. */
   torch::jit::Inline (*module.get_method ("forward").graph ());
 
-  /* Numerics optimisation (conv-BN folding) only on request: it moves
-   * activations by float rounding, which flips ReLU masks near zero. */
+  /* Numerics optimisation (conv-BN folding, the engine's default) moves
+   * activations by float rounding, which can flip ReLU masks near zero:
+   * the caller may turn it off. */
   model.module = torch::jit::freeze (module, c10::nullopt, fold_batch_norm);
   /* the frozen module is ours alone: rewrite its forward in place */
   std::shared_ptr<torch::jit::Graph> graph =
@@ -152,6 +155,8 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   model.num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph,
       model.guided_switch);
   guidedbp::rewrite_linears_to_onednn (graph);
+  /* CPU weights only: a CUDA model keeps libtorch's convolutions */
+  bool blocked_convs = model.device.is_cpu ();
 
   if (cam_layer != nullptr) {
     torch::jit::Value *layer = guidedbp::find_layer_output (graph, cam_layer);
@@ -170,6 +175,9 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
       model.has_cam = true;
     }
   }
+  /* after the Grad-CAM tuple: its layer may stay blocked inside it */
+  if (blocked_convs)
+    model.num_onednn_convs = guidedbp::rewrite_convs_to_onednn (graph);
 }
 
 std::string
@@ -286,7 +294,7 @@ record_cam (_GbpTorchModel &model, const c10::IValue &layer_value,
     throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
         "the Grad-CAM layer's output is " + type_description (layer_value) +
         ", not a [N, channels, height, width] tensor"};
-  at::Tensor layer = layer_value.toTensor ();
+  const at::Tensor &layer = layer_value.toTensor ();
   model.cam_height = (guint) layer.size (2);
   model.cam_width = (guint) layer.size (3);
   if (cam == nullptr)
@@ -302,9 +310,13 @@ record_cam (_GbpTorchModel &model, const c10::IValue &layer_value,
   }
   model.guided_switch.fill_ (true);
 
-  at::Tensor weights = grads[0].defined () ?
-      grads[0].mean ({2, 3}, true) : at::zeros_like (layer);
-  copy_to_host ((weights * layer.detach ()).sum (1).relu_ (), cam);
+  /* the layer may be in oneDNN's blocked layout (gbp-onednn-conv.cpp) */
+  at::Tensor activation = layer.is_mkldnn () ? layer.to_dense () : layer;
+  at::Tensor gradient = grads[0].defined () && grads[0].is_mkldnn () ?
+      grads[0].to_dense () : grads[0];
+  at::Tensor weights = gradient.defined () ?
+      gradient.mean ({2, 3}, true) : at::zeros_like (activation);
+  copy_to_host ((weights * activation.detach ()).sum (1).relu_ (), cam);
 }
 
 }  // namespace
@@ -346,7 +358,7 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
           "the TorchScript module has no forward method"};
 
     auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
-        torch::jit::Module (), device, at::Tensor (), 0, false, 0, 0});
+        torch::jit::Module (), device, at::Tensor (), 0, 0, false, 0, 0});
     prepare_guided_model (*loaded, module, cam_layer, fold_batch_norm);
     *model = loaded.release ();
   });
@@ -366,6 +378,18 @@ guint
 gbp_torch_model_get_num_guided_nodes (const GbpTorchModel *model)
 {
   return model != nullptr ? model->num_guided_nodes : 0;
+}
+
+guint
+gbp_torch_model_get_num_onednn_convs (const GbpTorchModel *model)
+{
+  return model != nullptr ? model->num_onednn_convs : 0;
+}
+
+gboolean
+gbp_torch_onednn_convs_available (void)
+{
+  return guidedbp::onednn_conv_available ();
 }
 
 gboolean

@@ -36,8 +36,11 @@ GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
  * "" for the output of the last convolution if the model has one; else a
  * module path such as "layer4" or "features.28", whose output Grad-CAM
  * explains (an error when there is no such module). @fold_batch_norm folds
- * batch normalization into the convolutions before them (faster; float
- * rounding may flip ReLU masks of values near zero). */
+ * batch normalization into the convolutions before them (faster, and on the
+ * CPU what keeps ResNets' activations in oneDNN's blocked layout; float
+ * rounding may flip ReLU masks of values near zero). On the CPU, 2-D
+ * convolutions then run through oneDNN with packed weights
+ * (gbp_torch_model_get_num_onednn_convs()). */
 GbpTorchStatus gbp_torch_model_load (const gchar * path, const gchar * device,
     const gchar * cam_layer, gboolean fold_batch_norm, GbpTorchModel ** model,
     gchar ** message);
@@ -46,6 +49,13 @@ void gbp_torch_model_free (GbpTorchModel * model);
 
 /* How many ReLU-family nodes the load rewrote. */
 guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
+
+/* How many convolutions the load put on the oneDNN path (packed weights,
+ * blocked activations); 0 on CUDA or in a build without that path. */
+guint gbp_torch_model_get_num_onednn_convs (const GbpTorchModel * model);
+
+/* Whether this build has the oneDNN convolution path (-Donednn_conv). */
+gboolean gbp_torch_onednn_convs_available (void);
 
 /* The Grad-CAM map's size (the layer's spatial size), known after the
  * first run of a model loaded with a Grad-CAM layer; else FALSE. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <check.h>
 #include <guidedbp/guidedbp.h>
+#include <guidedbp/gbp-torch.h>
 
 #include "gbp-test-data.h"
 
@@ -107,6 +108,12 @@ START_TEST (test_model_matches_reference)
       gbp_engine_get_num_guided_nodes (engine));
   ck_assert_uint_eq (gbp_engine_get_num_guided_nodes (engine),
       gbp_test_fixture_int (group, "relu_nodes"));
+  /* every fixture has convolutions: the comparison below must cover the
+   * oneDNN path wherever this build has it */
+  g_print ("%-28s convolutions on oneDNN: %u\n", group,
+      gbp_engine_get_num_onednn_convs (engine));
+  if (gbp_torch_onednn_convs_available ())
+    ck_assert_uint_gt (gbp_engine_get_num_onednn_convs (engine), 0);
 
   check_against_reference (group, engine, "top");
   ck_assert (gbp_engine_set_target_class (engine,

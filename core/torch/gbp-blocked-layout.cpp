@@ -1,0 +1,115 @@
+/* guidedbp — Guided Backpropagation saliency engine
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Where activations may stay in oneDNN's blocked layout (see the header).
+ * Every node accepted here was checked, forward and backward, against
+ * libtorch 1.13's MKLDNN kernels; anything else reads a plain copy.
+ */
+#include "gbp-blocked-layout.h"
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace guidedbp {
+namespace {
+
+bool
+constant_equals (torch::jit::Value *value, const std::vector<int64_t> &expected)
+{
+  c10::optional<c10::IValue> constant = torch::jit::toIValue (value);
+  if (!constant)
+    return false;
+  if (constant->isInt ())
+    return expected.size () == 1 && constant->toInt () == expected[0];
+  if (constant->isIntList ())
+    return constant->toIntVector () == expected;
+  return false;
+}
+
+/* How many leading inputs of @node are activations it can read in the
+ * blocked layout, with libtorch's MKLDNN kernels forward and backward;
+ * 0 when it cannot. */
+size_t
+blocked_inputs (torch::jit::Node *node)
+{
+  std::string kind = node->kind ().toQualString ();
+
+  if (kind == "guidedbp::guided_relu")
+    return 1;
+  /* same-shape residual adds; alpha 1 */
+  if (kind == "aten::add" && node->inputs ().size () == 3
+      && constant_equals (node->input (2), {1}))
+    return 2;
+  /* oneDNN pooling has no dilation */
+  if (kind == "aten::max_pool2d" && node->inputs ().size () == 6
+      && (constant_equals (node->input (4), {1, 1})
+          || constant_equals (node->input (4), {1})))
+    return 1;
+  /* MKLDNN adaptive pooling needs sizes divisible by the output: global
+   * pooling always is */
+  if (kind == "aten::adaptive_avg_pool2d"
+      && (constant_equals (node->input (1), {1, 1})
+          || constant_equals (node->input (1), {1})))
+    return 1;
+  return 0;
+}
+
+/* The graph's output tuple, whose elements may stay blocked. */
+torch::jit::Node *
+output_tuple (const std::shared_ptr<torch::jit::Graph> &graph)
+{
+  torch::jit::Node *producer = graph->outputs ()[0]->node ();
+  return producer->kind () == c10::prim::TupleConstruct ? producer : nullptr;
+}
+
+}  // namespace
+
+void
+insert_layout_conversions (const std::shared_ptr<torch::jit::Graph> &graph)
+{
+  std::unordered_set<torch::jit::Value *> blocked;
+  std::unordered_set<torch::jit::Node *> readers;
+  torch::jit::Node *tuple = output_tuple (graph);
+
+  /* top-level nodes are in topological order; nested blocks read plain */
+  for (torch::jit::Node *node : graph->block ()->nodes ()) {
+    if (node->kind () == c10::Symbol::fromQualString ("guidedbp::onednn_conv")) {
+      /* it reads either layout, and writes blocked */
+      readers.insert (node);
+      blocked.insert (node->output ());
+      continue;
+    }
+    size_t count = blocked_inputs (node);
+    if (node->outputs ().size () != 1 || count == 0)
+      continue;
+    bool all_blocked = true;
+    for (size_t i = 0; i < count; i++)
+      all_blocked = all_blocked && blocked.count (node->input (i));
+    if (all_blocked) {
+      readers.insert (node);
+      blocked.insert (node->output ());
+    }
+  }
+
+  for (torch::jit::Value *value : blocked) {
+    torch::jit::Value *plain = nullptr;
+    /* copy the use list: it changes under us */
+    std::vector<torch::jit::Use> uses = value->uses ();
+    for (const torch::jit::Use &use : uses) {
+      if (readers.count (use.user) || use.user == tuple)
+        continue;
+      if (plain == nullptr) {
+        torch::jit::WithInsertPoint after (value->node ()->next ());
+        plain = graph->insert (c10::Symbol::fromQualString ("aten::to_dense"),
+            {value});
+        plain->setType (value->type ());
+      }
+      use.user->replaceInput (use.offset, plain);
+    }
+  }
+}
+
+}  // namespace guidedbp

@@ -1,0 +1,27 @@
+/* guidedbp — Guided Backpropagation saliency engine
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Internal to the libtorch wrapper (C++).
+ */
+#pragma once
+
+#include <memory>
+
+#include <torch/csrc/jit/ir/ir.h>
+
+namespace guidedbp {
+
+/* Whether this build has the oneDNN convolution path (ideep and oneDNN
+ * headers matching the system libtorch). */
+bool onednn_conv_available ();
+
+/* Rewrites each frozen 2-D convolution of @graph (constant float weight,
+ * bias and geometry, integer padding) into guidedbp::onednn_conv, whose
+ * weights are packed once for oneDNN's forward and input-gradient kernels
+ * and whose output stays in oneDNN's blocked layout. Then converts to the
+ * plain layout only where a consumer cannot read the blocked one. Returns
+ * how many convolutions were rewritten; 0 without the oneDNN path. */
+unsigned rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph);
+
+}  // namespace guidedbp
