@@ -118,8 +118,8 @@ class PlainPyTorch:
 
 
 class EngineServer:
-    def __init__(self, server, model_path, threads, fold=False):
-        self.proc = subprocess.Popen([server, model_path, str(threads)] + (["fold"] if fold else []),
+    def __init__(self, server, model_path, threads, fold=True):
+        self.proc = subprocess.Popen([server, model_path, str(threads)] + ([] if fold else ["nofold"]),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
         line = self.proc.stdout.readline().strip()
@@ -170,9 +170,9 @@ def bench_model(arch, args):
     image = torch.randn(1, 3, 224, 224)
     reference, plain = SeedReference(arch), PlainPyTorch(arch)
     model = os.path.join(args.models, arch + ".pt")
-    engine = EngineServer(args.server, model, args.threads, args.fold_batch_norm)
+    engine = EngineServer(args.server, model, args.threads, not args.no_fold_batch_norm)
     # as many one-thread instances as there are threads (a lever)
-    instances = [EngineServer(args.server, model, 1, args.fold_batch_norm)
+    instances = [EngineServer(args.server, model, 1, not args.no_fold_batch_norm)
                  for _ in range(args.threads)]
     methods = {
         "reference": lambda n: time_python(reference, image, n),
@@ -236,8 +236,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--frames-per-round", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--fold-batch-norm", action="store_true",
-                        help="the engine folds batch norm into convolutions (a lever)")
+    parser.add_argument("--no-fold-batch-norm", action="store_true",
+                        help="the engine keeps batch norms instead of folding them into "
+                        "the convolutions, its default (a lever)")
     parser.add_argument("--busy", type=int, default=0, metavar="N",
                         help="keep N other processes spinning on the CPU during the run, "
                              "as a busy pipeline or desktop would (a lever: thread counts)")

@@ -1,7 +1,7 @@
 /* guidedbp benchmark — the engine side of bench/bench.py
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Usage: gbp-bench-server MODEL.pt THREADS [fold]  (fold: fold_batch_norm)
+ * Usage: gbp-bench-server MODEL.pt THREADS [nofold]  (nofold: keep batch norms)
  * Loads one model and answers commands on stdin, one per line, so that the
  * Python driver can interleave our engine with PyTorch baselines in one run:
  *   guided N W H    N engine runs on a W x H RGBx frame (resize + guided
@@ -94,13 +94,13 @@ main (int argc, char **argv)
   char line[256];
 
   if (argc != 3 && argc != 4) {
-    fprintf (stderr, "usage: %s MODEL.pt THREADS [fold]\n", argv[0]);
+    fprintf (stderr, "usage: %s MODEL.pt THREADS [nofold]\n", argv[0]);
     return 2;
   }
   gbp_engine_config_init (&config);
   config.model_path = argv[1];
   config.num_threads = atoi (argv[2]);
-  config.fold_batch_norm = argc == 4 && g_str_equal (argv[3], "fold");
+  config.fold_batch_norm = !(argc == 4 && g_str_equal (argv[3], "nofold"));
   engine = gbp_engine_new (&config, &error);
   if (engine == NULL) {
     fprintf (stderr, "%s\n", error->message);

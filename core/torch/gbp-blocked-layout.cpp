@@ -76,8 +76,10 @@ insert_layout_conversions (const std::shared_ptr<torch::jit::Graph> &graph)
 
   /* top-level nodes are in topological order; nested blocks read plain */
   for (torch::jit::Node *node : graph->block ()->nodes ()) {
-    if (node->kind () == c10::Symbol::fromQualString ("guidedbp::onednn_conv")) {
-      /* it reads either layout, and writes blocked */
+    if (node->kind () == c10::Symbol::fromQualString ("guidedbp::onednn_conv")
+        || node->kind () == c10::Symbol::fromQualString (
+            "guidedbp::onednn_conv_guided")) {
+      /* they read either layout (input and residual), and write blocked */
       readers.insert (node);
       blocked.insert (node->output ());
       continue;

@@ -23,9 +23,13 @@
 #include "gbp-blocked-layout.h"
 #include "gbp-guided-ops.h"
 
+#include <algorithm>
+#include <limits>
+#include <cmath>
 #include <mutex>
 #include <vector>
 
+#include <ATen/Parallel.h>
 #include <torch/custom_class.h>
 #include <torch/library.h>
 #include <torch/csrc/autograd/custom_function.h>
@@ -60,8 +64,24 @@ struct ConvPack : torch::CustomClassHolder {
   int64_t groups = 1;
 
 #ifdef GBP_HAVE_IDEEP
+  /* What the forward primitive adds after the convolution (fused from the
+   * graph, see fuse_guided_activations()): a residual input summed in, and
+   * the activation clamp(x, 0, max) (max infinite: ReLU). */
+  struct PostOps {
+    bool residual = false;
+    bool activation = false;
+    double max_val = 0;
+
+    bool operator== (const PostOps &o) const
+    {
+      return residual == o.residual && activation == o.activation
+          && max_val == o.max_val;
+    }
+  };
+
   struct Plan {
     ideep::dims src_dims;
+    PostOps post_ops;
     dnnl::convolution_forward::primitive_desc forward_pd;
     dnnl::convolution_forward forward;
     ideep::tensor forward_weight, bias;
@@ -74,7 +94,8 @@ struct ConvPack : torch::CustomClassHolder {
   /* a model sees one input shape in practice; a few are kept */
   std::vector<std::shared_ptr<Plan>> plans;
 
-  std::shared_ptr<Plan> plan_for (const ideep::dims &src_dims);
+  std::shared_ptr<Plan> plan_for (const ideep::dims &src_dims,
+      const PostOps &post_ops);
 #endif
 };
 
@@ -119,11 +140,11 @@ plain_weight (const ConvPack &pack)
 }  // namespace
 
 std::shared_ptr<ConvPack::Plan>
-ConvPack::plan_for (const ideep::dims &src_dims)
+ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops)
 {
   std::lock_guard<std::mutex> locked (lock);
   for (const std::shared_ptr<Plan> &plan : plans)
-    if (plan->src_dims == src_dims)
+    if (plan->src_dims == src_dims && plan->post_ops == post_ops)
       return plan;
 
   TORCH_CHECK (src_dims.size () == 4 && src_dims[1] == weight.size (1) * groups,
@@ -153,9 +174,27 @@ ConvPack::plan_for (const ideep::dims &src_dims)
    * (a GEMM kernel then fails with "could not execute a primitive"). */
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode (dnnl::scratchpad_mode::user);
+  dnnl::primitive_attr forward_attr;   /* not a copy: copies share state */
+  forward_attr.set_scratchpad_mode (dnnl::scratchpad_mode::user);
+  dnnl::post_ops fused;
+  if (post_ops.residual)
+    fused.append_sum (1.0f);
+  if (post_ops.activation && std::isinf (post_ops.max_val))
+    fused.append_eltwise (1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+  else if (post_ops.activation)
+    fused.append_eltwise (1.0f, dnnl::algorithm::eltwise_clip, 0.0f,
+        (float) post_ops.max_val);
+  forward_attr.set_post_ops (fused);
 
   plan->src_dims = src_dims;
+  plan->post_ops = post_ops;
+  /* inference: some kernels take post-ops only there, and a convolution
+   * keeps nothing for its backward anyway */
   plan->forward_pd = dnnl::convolution_forward::primitive_desc (
+      {dnnl::prop_kind::forward_inference,
+        dnnl::algorithm::convolution_direct, src_any, weight_any, bias_desc,
+        dst_any, strides, dilates, pads, pads}, forward_attr, engine);
+  dnnl::convolution_forward::primitive_desc backward_hint (
       {dnnl::prop_kind::forward_training,
         dnnl::algorithm::convolution_direct, src_any, weight_any, bias_desc,
         dst_any, strides, dilates, pads, pads}, attr, engine);
@@ -168,7 +207,7 @@ ConvPack::plan_for (const ideep::dims &src_dims)
 
   plan->backward_pd = dnnl::convolution_backward_data::primitive_desc (
       {dnnl::algorithm::convolution_direct, src_any, weight_any, dst_any,
-        strides, dilates, pads, pads}, attr, engine, plan->forward_pd);
+        strides, dilates, pads, pads}, attr, engine, backward_hint);
   plan->backward = dnnl::convolution_backward_data (plan->backward_pd);
   plan->backward_weight = weight_plain.reorder_if_differ_in (
       plan->backward_pd.weights_desc ());
@@ -195,22 +234,44 @@ as_ideep (const at::Tensor &t, at::Tensor &keep)
   return at::native::itensor_view_from_dense (keep);
 }
 
+ConvPack::PostOps
+post_ops_of (const c10::optional<at::Tensor> &residual,
+    c10::optional<double> max_val)
+{
+  ConvPack::PostOps post_ops;
+  post_ops.residual = residual.has_value () && residual->defined ();
+  post_ops.activation = max_val.has_value ();
+  post_ops.max_val = max_val.value_or (0.0);
+  return post_ops;
+}
+
+/* The convolution of @input, plus @residual, then clamped to [0, max_val]
+ * when one is given, in one oneDNN primitive. */
 at::Tensor
-conv_forward (const at::Tensor &input, const c10::intrusive_ptr<ConvPack> &pack)
+conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual,
+    const c10::intrusive_ptr<ConvPack> &pack, c10::optional<double> max_val)
 {
   TORCH_CHECK (input.dim () == 4 && input.device ().is_cpu (), "the oneDNN "
       "convolution takes a [N, C, H, W] CPU tensor");
-  /* MKLDNN tensors are made below autograd, which OnednnConv is */
+  /* MKLDNN tensors are made below autograd, which the callers are */
   at::AutoDispatchBelowADInplaceOrView below_autograd;
-  at::Tensor keep;
+  ConvPack::PostOps post_ops = post_ops_of (residual, max_val);
+  at::Tensor keep, keep_residual;
   ideep::tensor src = as_ideep (input, keep);
   std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
-      src.get_desc ().get_dims ());
+      src.get_desc ().get_dims (), post_ops);
   ideep::tensor src_ready = src.reorder_if_differ_in (
       plan->forward_pd.src_desc ());
   ideep::tensor dst (plan->forward_pd.dst_desc ());
   ideep::tensor scratchpad (plan->forward_pd.scratchpad_desc ());
 
+  if (post_ops.residual) {
+    ideep::tensor added = as_ideep (*residual, keep_residual);
+    TORCH_CHECK (added.get_desc ().get_dims () == dst.get_desc ().get_dims (),
+        "a residual add of tensors of different shapes");
+    /* the sum post-op adds the convolution to what dst holds */
+    added.reorder_to (dst);
+  }
   std::unordered_map<int, dnnl::memory> args = {
     {DNNL_ARG_SRC, src_ready}, {DNNL_ARG_WEIGHTS, plan->forward_weight},
     {DNNL_ARG_DST, dst}, {DNNL_ARG_SCRATCHPAD, scratchpad}};
@@ -221,15 +282,108 @@ conv_forward (const at::Tensor &input, const c10::intrusive_ptr<ConvPack> &pack)
       input.device ());
 }
 
-struct OnednnConv : public torch::autograd::Function<OnednnConv> {
+/* The two rules over a range, branch-free so that the compiler vectorizes
+ * them (the pass is memory-bound: SSE is as good as wider vectors). */
+__attribute__ ((optimize ("tree-vectorize"))) void
+guided_range (const float *out, const float *grad, float *result, int64_t n,
+    float high)
+{
+  for (int64_t i = 0; i < n; i++) {
+    bool pass = (out[i] > 0.0f) & (out[i] < high) & (grad[i] > 0.0f);
+    result[i] = pass ? grad[i] : 0.0f;
+  }
+}
+
+__attribute__ ((optimize ("tree-vectorize"))) void
+plain_range (const float *out, const float *grad, float *result, int64_t n,
+    float high)
+{
+  for (int64_t i = 0; i < n; i++) {
+    bool pass = (out[i] > 0.0f) & (out[i] < high);
+    result[i] = pass ? grad[i] : 0.0f;
+  }
+}
+
+/* The gradient at the convolution's output of the activation clamp(x, 0,
+ * @max_val) whose output is @out, given @grad at the activation's output:
+ * @grad where 0 < out < max_val (the activation is linear there), 0
+ * elsewhere; guided, only where @grad is positive too. One pass over both,
+ * in @out's layout. */
+ideep::tensor
+activation_gradient (const ideep::tensor &out, const ideep::tensor &grad,
+    double max_val, bool guided)
+{
+  ideep::tensor grad_ready = grad.reorder_if_differ_in (out.get_desc ());
+  ideep::tensor result (out.get_desc ());
+  const float *o = static_cast<const float *> (out.get_data_handle ());
+  const float *g = static_cast<const float *> (grad_ready.get_data_handle ());
+  float *r = static_cast<float *> (result.get_data_handle ());
+  const float high = (float) max_val;
+  /* blocked layouts pad channels to the block with zeros: all of it */
+  int64_t n = (int64_t) (out.get_desc ().get_size () / sizeof (float));
+
+  at::parallel_for (0, n, 16384, [&] (int64_t begin, int64_t end) {
+    if (guided)
+      guided_range (o + begin, g + begin, r + begin, end - begin, high);
+    else
+      plain_range (o + begin, g + begin, r + begin, end - begin, high);
+  });
+  return result;
+}
+
+/* The input gradient of the convolution planned for @sizes. */
+ideep::tensor
+conv_input_gradient (const c10::intrusive_ptr<ConvPack> &pack,
+    const std::vector<int64_t> &sizes, const ConvPack::PostOps &post_ops,
+    const ideep::tensor &grad)
+{
+  std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
+      ideep::dims (sizes.begin (), sizes.end ()), post_ops);
+  ideep::tensor diff_dst = grad.reorder_if_differ_in (
+      plan->backward_pd.diff_dst_desc ());
+  ideep::tensor diff_src (plan->backward_pd.diff_src_desc ());
+  ideep::tensor scratchpad (plan->backward_pd.scratchpad_desc ());
+
+  plan->backward.execute (ideep::stream::default_stream (), {
+        {DNNL_ARG_DIFF_DST, diff_dst},
+        {DNNL_ARG_WEIGHTS, plan->backward_weight},
+        {DNNL_ARG_DIFF_SRC, diff_src}, {DNNL_ARG_SCRATCHPAD, scratchpad}});
+  return diff_src;
+}
+
+/* @gradient as a tensor in the layout (@blocked or not) of the input it
+ * belongs to: autograd wants them alike. */
+at::Tensor
+gradient_like (ideep::tensor &&gradient, bool blocked, c10::Device device)
+{
+  at::Tensor t = at::native::new_with_itensor_mkldnn (std::move (gradient),
+      at::kFloat, device);
+  return blocked ? t : t.to_dense ();
+}
+
+/* guidedbp::onednn_conv_guided: convolution, optional residual add and a
+ * ReLU-family activation with the guided backward rule (the guided ops of
+ * gbp-guided-ops.cpp, fused). */
+struct OnednnConvGuided : public torch::autograd::Function<OnednnConvGuided> {
   static at::Tensor forward (AutogradContext *ctx, const at::Tensor &input,
-      const c10::intrusive_ptr<ConvPack> &pack)
+      const c10::optional<at::Tensor> &residual,
+      const c10::intrusive_ptr<ConvPack> &pack, c10::optional<double> max_val,
+      const c10::optional<at::Tensor> &guided)
   {
+    at::Tensor out = conv_forward (input, residual, pack, max_val);
     /* the input gradient needs the shapes only, not the input */
     ctx->saved_data["pack"] = pack;
     ctx->saved_data["sizes"] = input.sizes ();
     ctx->saved_data["blocked"] = input.is_mkldnn ();
-    return conv_forward (input, pack);
+    ctx->saved_data["residual_blocked"] = residual.has_value ()
+        && residual->defined () ? c10::IValue (residual->is_mkldnn ()) :
+        c10::IValue ();
+    ctx->saved_data["max_val"] = max_val;
+    if (guided.has_value ())
+      ctx->saved_data["guided"] = *guided;
+    if (max_val.has_value ())
+      ctx->save_for_backward ({out});
+    return out;
   }
 
   static tensor_list backward (AutogradContext *ctx, tensor_list grads)
@@ -237,25 +391,32 @@ struct OnednnConv : public torch::autograd::Function<OnednnConv> {
     c10::intrusive_ptr<ConvPack> pack =
         ctx->saved_data["pack"].toCustomClass<ConvPack> ();
     std::vector<int64_t> sizes = ctx->saved_data["sizes"].toIntVector ();
-    std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
-        ideep::dims (sizes.begin (), sizes.end ()));
+    c10::IValue residual_blocked = ctx->saved_data["residual_blocked"];
+    c10::IValue max_val = ctx->saved_data["max_val"];
     at::AutoDispatchBelowADInplaceOrView below_autograd;
     at::Tensor keep;
-    ideep::tensor diff_dst = as_ideep (grads[0], keep).reorder_if_differ_in (
-        plan->backward_pd.diff_dst_desc ());
-    ideep::tensor diff_src (plan->backward_pd.diff_src_desc ());
-    ideep::tensor scratchpad (plan->backward_pd.scratchpad_desc ());
+    ideep::tensor grad = as_ideep (grads[0], keep);
 
-    plan->backward.execute (ideep::stream::default_stream (), {
-          {DNNL_ARG_DIFF_DST, diff_dst},
-          {DNNL_ARG_WEIGHTS, plan->backward_weight},
-          {DNNL_ARG_DIFF_SRC, diff_src}, {DNNL_ARG_SCRATCHPAD, scratchpad}});
-    at::Tensor grad_input = at::native::new_with_itensor_mkldnn (
-        std::move (diff_src), at::kFloat, grads[0].device ());
-    /* autograd wants the gradient in the layout of the input */
-    if (!ctx->saved_data["blocked"].toBool ())
-      grad_input = grad_input.to_dense ();
-    return {grad_input, at::Tensor ()};
+    if (!max_val.isNone ()) {
+      at::Tensor out = ctx->get_saved_variables ()[0];
+      grad = activation_gradient (at::native::itensor_from_mkldnn (out), grad,
+          max_val.toDouble (),
+          ctx->saved_data["guided"].toTensor ().item<bool> ());
+    }
+    ConvPack::PostOps post_ops;
+    post_ops.residual = !residual_blocked.isNone ();
+    post_ops.activation = !max_val.isNone ();
+    post_ops.max_val = max_val.isNone () ? 0.0 : max_val.toDouble ();
+
+    at::Tensor grad_input = gradient_like (conv_input_gradient (pack, sizes,
+            post_ops, grad), ctx->saved_data["blocked"].toBool (),
+        grads[0].device ());
+    at::Tensor grad_residual;
+    if (!residual_blocked.isNone ())
+      grad_residual = gradient_like (std::move (grad),
+          residual_blocked.toBool (), grads[0].device ());
+    return {grad_input, grad_residual, at::Tensor (), at::Tensor (),
+          at::Tensor ()};
   }
 };
 
@@ -263,7 +424,35 @@ at::Tensor
 onednn_conv_autograd (const at::Tensor &input,
     const c10::intrusive_ptr<ConvPack> &pack)
 {
-  return OnednnConv::apply (input, pack);
+  /* no activation: the guided switch is never read */
+  return OnednnConvGuided::apply (input, c10::nullopt, pack, c10::nullopt,
+      c10::nullopt);
+}
+
+at::Tensor
+onednn_conv_guided_autograd (const at::Tensor &input,
+    const c10::optional<at::Tensor> &residual,
+    const c10::intrusive_ptr<ConvPack> &pack, double max_val,
+    const at::Tensor &guided)
+{
+  return OnednnConvGuided::apply (input, residual, pack, max_val,
+      c10::optional<at::Tensor> (guided));
+}
+
+at::Tensor
+onednn_conv_plain (const at::Tensor &input,
+    const c10::intrusive_ptr<ConvPack> &pack)
+{
+  return conv_forward (input, c10::nullopt, pack, c10::nullopt);
+}
+
+at::Tensor
+onednn_conv_guided_plain (const at::Tensor &input,
+    const c10::optional<at::Tensor> &residual,
+    const c10::intrusive_ptr<ConvPack> &pack, double max_val,
+    const at::Tensor &)
+{
+  return conv_forward (input, residual, pack, max_val);
 }
 
 }  // namespace
@@ -272,6 +461,110 @@ onednn_conv_autograd (const at::Tensor &input,
 namespace {
 
 const char *const ONEDNN_CONV = "guidedbp::onednn_conv";
+const char *const ONEDNN_CONV_GUIDED = "guidedbp::onednn_conv_guided";
+
+bool
+is_kind (torch::jit::Node *node, const char *kind)
+{
+  return node->kind () == c10::Symbol::fromQualString (kind);
+}
+
+/* The upper bound of the guided activation @node, a clamp(x, 0, max):
+ * infinite for a ReLU; nullopt when @node is no guided activation. */
+c10::optional<double>
+guided_activation_max (torch::jit::Node *node)
+{
+  if (is_kind (node, "guidedbp::guided_relu"))
+    return std::numeric_limits<double>::infinity ();
+  if (!is_kind (node, "guidedbp::guided_hardtanh"))
+    return c10::nullopt;
+  c10::optional<c10::IValue> low = torch::jit::toIValue (node->input (1));
+  c10::optional<c10::IValue> high = torch::jit::toIValue (node->input (2));
+  if (!low || !high || !low->isScalar () || !high->isScalar ()
+      || low->toScalar ().toDouble () != 0.0
+      || high->toScalar ().toDouble () <= 0.0)
+    return c10::nullopt;
+  return high->toScalar ().toDouble ();
+}
+
+/* Whether @value is an activation of the convolutional body, whose shape
+ * a residual add of a convolution's output can be trusted to share. */
+bool
+is_body_activation (torch::jit::Value *value)
+{
+  torch::jit::Node *node = value->node ();
+  return is_kind (node, ONEDNN_CONV) || is_kind (node, ONEDNN_CONV_GUIDED)
+      || is_kind (node, "guidedbp::guided_relu")
+      || is_kind (node, "guidedbp::guided_hardtanh")
+      || is_kind (node, "aten::max_pool2d");
+}
+
+/* The convolution feeding @value alone, or nullptr. */
+torch::jit::Node *
+sole_convolution (torch::jit::Value *value)
+{
+  return is_kind (value->node (), ONEDNN_CONV) && value->uses ().size () == 1 ?
+      value->node () : nullptr;
+}
+
+/* Fuses conv -> guided activation, and conv -> add -> guided activation
+ * (a residual block's end), into guidedbp::onednn_conv_guided: one oneDNN
+ * primitive forward, one pass of the guided rule backward, no
+ * intermediate tensors. A convolution whose output is read elsewhere too
+ * (the Grad-CAM layer) is left alone. */
+unsigned
+fuse_guided_activations (const std::shared_ptr<torch::jit::Graph> &graph)
+{
+  std::vector<torch::jit::Node *> nodes (graph->block ()->nodes ().begin (),
+      graph->block ()->nodes ().end ());
+  unsigned fused = 0;
+
+  for (torch::jit::Node *activation : nodes) {
+    c10::optional<double> max_val = guided_activation_max (activation);
+    torch::jit::Value *before = max_val ? activation->input (0) : nullptr;
+    if (before == nullptr || before->uses ().size () != 1)
+      continue;
+
+    torch::jit::Node *conv = sole_convolution (before);
+    torch::jit::Node *add = nullptr;
+    torch::jit::Value *residual = nullptr;
+    torch::jit::Node *producer = before->node ();
+    if (conv == nullptr && is_kind (producer, "aten::add")
+        && producer->inputs ().size () == 3) {
+      c10::optional<c10::IValue> alpha = torch::jit::toIValue (
+          producer->input (2));
+      for (size_t i = 0; i < 2 && conv == nullptr; i++) {
+        torch::jit::Value *other = producer->input (1 - i);
+        if (alpha && alpha->isInt () && alpha->toInt () == 1
+            && is_body_activation (other)) {
+          conv = sole_convolution (producer->input (i));
+          residual = other;
+          add = producer;
+        }
+      }
+    }
+    if (conv == nullptr)
+      continue;
+
+    torch::jit::WithInsertPoint insert_point (activation);
+    torch::jit::Value *residual_or_none = residual != nullptr ? residual :
+        graph->insertConstant (c10::IValue ());
+    torch::jit::Value *replacement = graph->insert (
+        c10::Symbol::fromQualString (ONEDNN_CONV_GUIDED), {conv->input (0),
+          residual_or_none, conv->input (1), *max_val,
+          activation->inputs ().back ()});
+    if (activation->callstack ())
+      replacement->node ()->setCallStack (*activation->callstack ());
+    replacement->setType (activation->output ()->type ());
+    activation->output ()->replaceAllUsesWith (replacement);
+    activation->destroy ();
+    if (add != nullptr)
+      add->destroy ();
+    conv->destroy ();
+    fused++;
+  }
+  return fused;
+}
 
 /* The constant int list @value holds, of two entries, or empty. */
 std::vector<int64_t>
@@ -372,14 +665,14 @@ onednn_conv_available ()
 #endif
 }
 
-unsigned
+ConvRewrite
 rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
 {
   std::vector<torch::jit::Node *> nodes;
-  unsigned rewritten = 0;
+  unsigned rewritten = 0, fused = 0;
 
   if (!onednn_conv_available ())
-    return 0;
+    return {0, 0};
   collect_nodes (graph->block (), nodes);
   for (torch::jit::Node *node : nodes) {
     c10::intrusive_ptr<ConvPack> pack = pack_of (node);
@@ -399,9 +692,11 @@ rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
     node->destroy ();
     rewritten++;
   }
-  if (rewritten > 0)
+  if (rewritten > 0) {
+    fused = fuse_guided_activations (graph);
     insert_layout_conversions (graph);
-  return rewritten;
+  }
+  return {rewritten, fused};
 }
 
 }  // namespace guidedbp
@@ -411,17 +706,22 @@ TORCH_LIBRARY_FRAGMENT (guidedbp, m)
   m.class_<guidedbp::ConvPack> ("ConvPack");
   m.def ("onednn_conv(Tensor input, __torch__.torch.classes.guidedbp.ConvPack "
       "pack) -> Tensor");
+  m.def ("onednn_conv_guided(Tensor input, Tensor? residual, "
+      "__torch__.torch.classes.guidedbp.ConvPack pack, float max_val, "
+      "Tensor guided) -> Tensor");
 }
 
 #ifdef GBP_HAVE_IDEEP
 TORCH_LIBRARY_IMPL (guidedbp, Autograd, m)
 {
   m.impl ("onednn_conv", guidedbp::onednn_conv_autograd);
+  m.impl ("onednn_conv_guided", guidedbp::onednn_conv_guided_autograd);
 }
 
 /* Used below autograd (inference tensors, no autograd key). */
 TORCH_LIBRARY_IMPL (guidedbp, CompositeExplicitAutograd, m)
 {
-  m.impl ("onednn_conv", guidedbp::conv_forward);
+  m.impl ("onednn_conv", guidedbp::onednn_conv_plain);
+  m.impl ("onednn_conv_guided", guidedbp::onednn_conv_guided_plain);
 }
 #endif

@@ -16,12 +16,19 @@ namespace guidedbp {
  * headers matching the system libtorch). */
 bool onednn_conv_available ();
 
+struct ConvRewrite {
+  unsigned convs;               /* convolutions on the oneDNN path */
+  unsigned fused;               /* of them, fused with their activation */
+};
+
 /* Rewrites each frozen 2-D convolution of @graph (constant float weight,
  * bias and geometry, integer padding) into guidedbp::onednn_conv, whose
  * weights are packed once for oneDNN's forward and input-gradient kernels
- * and whose output stays in oneDNN's blocked layout. Then converts to the
- * plain layout only where a consumer cannot read the blocked one. Returns
- * how many convolutions were rewritten; 0 without the oneDNN path. */
-unsigned rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph);
+ * and whose output stays in oneDNN's blocked layout; fuses a convolution
+ * with the guided activation after it (and a residual add between) into
+ * guidedbp::onednn_conv_guided. Then converts to the plain layout only
+ * where a consumer cannot read the blocked one. Counts nothing without the
+ * oneDNN path. */
+ConvRewrite rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph);
 
 }  // namespace guidedbp

@@ -29,6 +29,7 @@ struct _GbpTorchModel {
   at::Tensor guided_switch;     /* 0-d bool: the guided ops' backward rule */
   guint num_guided_nodes;
   guint num_onednn_convs;
+  guint num_fused_activations;
   bool has_cam;                 /* forward also returns the Grad-CAM layer */
   guint cam_width;
   guint cam_height;
@@ -176,8 +177,11 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
     }
   }
   /* after the Grad-CAM tuple: its layer may stay blocked inside it */
-  if (blocked_convs)
-    model.num_onednn_convs = guidedbp::rewrite_convs_to_onednn (graph);
+  if (blocked_convs) {
+    guidedbp::ConvRewrite rewrite = guidedbp::rewrite_convs_to_onednn (graph);
+    model.num_onednn_convs = rewrite.convs;
+    model.num_fused_activations = rewrite.fused;
+  }
 }
 
 std::string
@@ -358,7 +362,7 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
           "the TorchScript module has no forward method"};
 
     auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
-        torch::jit::Module (), device, at::Tensor (), 0, 0, false, 0, 0});
+        torch::jit::Module (), device, at::Tensor (), 0, 0, 0, false, 0, 0});
     prepare_guided_model (*loaded, module, cam_layer, fold_batch_norm);
     *model = loaded.release ();
   });
@@ -384,6 +388,12 @@ guint
 gbp_torch_model_get_num_onednn_convs (const GbpTorchModel *model)
 {
   return model != nullptr ? model->num_onednn_convs : 0;
+}
+
+guint
+gbp_torch_model_get_num_fused_activations (const GbpTorchModel *model)
+{
+  return model != nullptr ? model->num_fused_activations : 0;
 }
 
 gboolean

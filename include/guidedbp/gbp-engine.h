@@ -116,6 +116,10 @@ guint gbp_engine_get_num_guided_nodes (const GbpEngine * engine);
  * and blocked activations (0 on CUDA or in a build without it). */
 guint gbp_engine_get_num_onednn_convs (const GbpEngine * engine);
 
+/* Number of guided activations fused into the oneDNN convolution before
+ * them (with the residual add between, if any). */
+guint gbp_engine_get_num_fused_activations (const GbpEngine * engine);
+
 /* Label of @class_index, or NULL without labels or out of range. */
 const gchar *gbp_engine_get_label (const GbpEngine * engine,
     gint class_index);

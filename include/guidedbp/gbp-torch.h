@@ -54,6 +54,11 @@ guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
  * blocked activations); 0 on CUDA or in a build without that path. */
 guint gbp_torch_model_get_num_onednn_convs (const GbpTorchModel * model);
 
+/* How many of those convolutions absorbed the guided activation after them
+ * (and a residual add before it): one oneDNN primitive forward, one pass
+ * of the guided rule backward. */
+guint gbp_torch_model_get_num_fused_activations (const GbpTorchModel * model);
+
 /* Whether this build has the oneDNN convolution path (-Donednn_conv). */
 gboolean gbp_torch_onednn_convs_available (void);
 

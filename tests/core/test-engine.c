@@ -110,8 +110,9 @@ START_TEST (test_model_matches_reference)
       gbp_test_fixture_int (group, "relu_nodes"));
   /* every fixture has convolutions: the comparison below must cover the
    * oneDNN path wherever this build has it */
-  g_print ("%-28s convolutions on oneDNN: %u\n", group,
-      gbp_engine_get_num_onednn_convs (engine));
+  g_print ("%-28s convolutions on oneDNN: %u, fused with their "
+      "activation: %u\n", group, gbp_engine_get_num_onednn_convs (engine),
+      gbp_engine_get_num_fused_activations (engine));
   if (gbp_torch_onednn_convs_available ())
     ck_assert_uint_gt (gbp_engine_get_num_onednn_convs (engine), 0);
 
@@ -136,7 +137,14 @@ START_TEST (test_folded_model_matches_reference)
   GbpEngine *engine = engine_for_group_folded (group, NULL, TRUE, &error);
 
   ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
-  g_print ("%-28s with batch norm folded:\n", group);
+  g_print ("%-28s with batch norm folded: convolutions on oneDNN: %u, "
+      "fused with their activation: %u\n", group,
+      gbp_engine_get_num_onednn_convs (engine),
+      gbp_engine_get_num_fused_activations (engine));
+  /* folded, every fixture has a convolution feeding its activation: the
+   * comparison below covers the fused op */
+  if (gbp_torch_onednn_convs_available ())
+    ck_assert_uint_gt (gbp_engine_get_num_fused_activations (engine), 0);
   check_against_reference (group, engine, "top");
   gbp_engine_free (engine);
 }
