@@ -12,11 +12,10 @@
 
 namespace guidedbp {
 
-/* guidedbp::onednn_conv returns activations in oneDNN's blocked (MKLDNN)
- * layout. This pass follows them through the nodes that read and
- * differentiate that layout in libtorch (guided ReLU, add, max pooling,
- * global average pooling) and puts an aten::to_dense before every other
- * reader. A blocked value may be returned only inside the graph's output
+/* guidedbp::onednn_conv(_guided) returns activations in oneDNN's blocked
+ * (MKLDNN) layout. This pass follows them through the nodes that read and
+ * differentiate that layout well in libtorch (guided ReLU, add, max
+ * pooling) and puts an aten::to_dense before every other reader. A blocked value may be returned only inside the graph's output
  * tuple (the Grad-CAM layer); the engine converts it. */
 void insert_layout_conversions (const std::shared_ptr<torch::jit::Graph> &graph);
 
