@@ -12,9 +12,11 @@
  * reorders alone are about 15 % of a guided pass (bench/README.md). Here
  * each convolution's weight is packed once per input shape, for both
  * directions, and the output is a blocked (MKLDNN layout) tensor, which
- * libtorch's own ReLU, add and pooling kernels read and differentiate
+ * libtorch's own add and max pooling kernels read and differentiate
  * without converting it. gbp-blocked-layout.cpp converts back wherever a
- * consumer needs the plain layout.
+ * consumer needs the plain layout. A convolution followed by its guided
+ * activation (and a residual add between) becomes one op: a oneDNN
+ * primitive with post-ops forward, one pass of the guided rule backward.
  *
  * Only the input gradient is ever computed: the engine's weights are
  * frozen constants that never require grad.
@@ -24,8 +26,8 @@
 #include "gbp-guided-ops.h"
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <vector>
 

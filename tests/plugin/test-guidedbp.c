@@ -375,6 +375,37 @@ GST_START_TEST (test_resolution_change)
 
 GST_END_TEST;
 
+/* gst-inspect-1.0 and the README show each property's default: a fresh
+ * element must hold exactly that value. */
+GST_START_TEST (test_property_defaults)
+{
+  GstElement *element = gst_element_factory_make ("guidedbp", NULL);
+  guint n = 0;
+  GParamSpec **specs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n);
+
+  for (guint i = 0; i < n; i++) {
+    GValue value = G_VALUE_INIT;
+
+    /* the element's own: GstObject's name is made up per instance */
+    if (!(specs[i]->flags & G_PARAM_READABLE)
+        || specs[i]->owner_type != G_OBJECT_TYPE (element))
+      continue;
+    g_value_init (&value, specs[i]->value_type);
+    g_object_get_property (G_OBJECT (element), specs[i]->name, &value);
+    fail_unless (g_param_values_cmp (specs[i], &value,
+            g_param_spec_get_default_value (specs[i])) == 0,
+        "property %s: a new element holds %s, its documented default is %s",
+        specs[i]->name, g_strdup_value_contents (&value),
+        g_strdup_value_contents (g_param_spec_get_default_value (specs[i])));
+    g_value_unset (&value);
+  }
+  g_free (specs);
+  gst_object_unref (element);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_state_cycles)
 {
   GstElement *element = guidedbp_new (fixture.model);
@@ -572,6 +603,7 @@ guidedbp_suite (void)
   suite_add_tcase (s, tc);
 
   tcase_add_test (tc, test_caps_every_format);
+  tcase_add_test (tc, test_property_defaults);
   tcase_add_test (tc, test_known_frame_matches_engine);
   tcase_add_test (tc, test_target_class_changes_output);
   tcase_add_test (tc, test_target_class_out_of_range);
