@@ -164,6 +164,16 @@ collect_nodes (torch::jit::Block *block, std::vector<torch::jit::Node *> &nodes)
   }
 }
 
+void
+replace_node (torch::jit::Node *node, torch::jit::Value *replacement)
+{
+  if (node->callstack ())
+    replacement->node ()->setCallStack (*node->callstack ());
+  replacement->setType (node->output ()->type ());
+  node->output ()->replaceAllUsesWith (replacement);
+  node->destroy ();
+}
+
 unsigned
 rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph,
     const at::Tensor &guided_switch)
@@ -184,16 +194,11 @@ rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph,
 
     if (guided == nullptr)
       continue;
-    /* keep the module it belongs to, for find_layer_output() */
-    if (node->callstack ())
-      guided->node ()->setCallStack (*node->callstack ());
-
     /* An in-place activation the mutation passes could not remove also
      * changed its input for every later reader: hand them the new value. */
     if (std::string (node->kind ().toUnqualString ()).back () == '_')
       node->input (0)->replaceAllUsesDominatedByNodeWith (node, guided);
-    node->output ()->replaceAllUsesWith (guided);
-    node->destroy ();
+    replace_node (node, guided);
     rewritten++;
   }
   return rewritten;

@@ -17,6 +17,11 @@ namespace guidedbp {
 void collect_nodes (torch::jit::Block *block,
     std::vector<torch::jit::Node *> &nodes);
 
+/* Hands @node's readers @replacement, which takes @node's output type and
+ * the module it was inlined from (for find_layer_output()), and destroys
+ * @node. */
+void replace_node (torch::jit::Node *node, torch::jit::Value *replacement);
+
 /* Rewrites, in @graph and every block nested in it, each ReLU-family node
  * (aten::relu, relu_, relu6, relu6_, hardtanh and hardtanh_ with a constant
  * min of 0) into the guided op with the same forward. @guided_switch, a 0-d

@@ -555,11 +555,7 @@ fuse_guided_activations (const std::shared_ptr<torch::jit::Graph> &graph)
         c10::Symbol::fromQualString (ONEDNN_CONV_GUIDED), {conv->input (0),
           residual_or_none, conv->input (1), *max_val,
           activation->inputs ().back ()});
-    if (activation->callstack ())
-      replacement->node ()->setCallStack (*activation->callstack ());
-    replacement->setType (activation->output ()->type ());
-    activation->output ()->replaceAllUsesWith (replacement);
-    activation->destroy ();
+    replace_node (activation, replacement);
     if (add != nullptr)
       add->destroy ();
     conv->destroy ();
@@ -685,13 +681,7 @@ rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
     torch::jit::Value *replacement = graph->insert (
         c10::Symbol::fromQualString (ONEDNN_CONV), {node->input (0),
           pack_value});
-
-    /* keep the module it belongs to, for find_layer_output() */
-    if (node->callstack ())
-      replacement->node ()->setCallStack (*node->callstack ());
-    replacement->setType (node->output ()->type ());
-    node->output ()->replaceAllUsesWith (replacement);
-    node->destroy ();
+    replace_node (node, replacement);
     rewritten++;
   }
   if (rewritten > 0) {

@@ -101,13 +101,7 @@ rewrite_linears_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
     torch::jit::Value *replacement = graph->insert (
         c10::Symbol::fromQualString (ONEDNN_LINEAR),
         {node->input (0), node->input (1), node->input (2)});
-
-    /* keep the module it belongs to, for find_layer_output() */
-    if (node->callstack ())
-      replacement->node ()->setCallStack (*node->callstack ());
-    replacement->setType (node->output ()->type ());
-    node->output ()->replaceAllUsesWith (replacement);
-    node->destroy ();
+    replace_node (node, replacement);
     rewritten++;
   }
   return rewritten;

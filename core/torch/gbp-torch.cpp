@@ -156,8 +156,6 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   model.num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph,
       model.guided_switch);
   guidedbp::rewrite_linears_to_onednn (graph);
-  /* CPU weights only: a CUDA model keeps libtorch's convolutions */
-  bool blocked_convs = model.device.is_cpu ();
 
   if (cam_layer != nullptr) {
     torch::jit::Value *layer = guidedbp::find_layer_output (graph, cam_layer);
@@ -176,8 +174,9 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
       model.has_cam = true;
     }
   }
-  /* after the Grad-CAM tuple: its layer may stay blocked inside it */
-  if (blocked_convs) {
+  /* After the Grad-CAM tuple: its layer may stay blocked inside it. On the
+   * CPU only: a CUDA model keeps libtorch's convolutions. */
+  if (model.device.is_cpu ()) {
     guidedbp::ConvRewrite rewrite = guidedbp::rewrite_convs_to_onednn (graph);
     model.num_onednn_convs = rewrite.convs;
     model.num_fused_activations = rewrite.fused;
