@@ -7,27 +7,14 @@
  * libtorch 1.13's MKLDNN kernels; anything else reads a plain copy.
  */
 #include "gbp-blocked-layout.h"
+#include "gbp-guided-ops.h"
+#include "gbp-onednn-conv.h"
 
-#include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 namespace guidedbp {
 namespace {
-
-bool
-constant_equals (torch::jit::Value *value, const std::vector<int64_t> &expected)
-{
-  c10::optional<c10::IValue> constant = torch::jit::toIValue (value);
-  if (!constant)
-    return false;
-  if (constant->isInt ())
-    return expected.size () == 1 && constant->toInt () == expected[0];
-  if (constant->isIntList ())
-    return constant->toIntVector () == expected;
-  return false;
-}
 
 /* How many leading inputs of @node are activations it can read in the
  * blocked layout, with libtorch's MKLDNN kernels forward and backward;
@@ -35,18 +22,14 @@ constant_equals (torch::jit::Value *value, const std::vector<int64_t> &expected)
 size_t
 blocked_inputs (torch::jit::Node *node)
 {
-  std::string kind = node->kind ().toQualString ();
-
-  if (kind == "guidedbp::guided_relu")
+  if (is_kind (node, "guidedbp::guided_relu"))
     return 1;
-  /* same-shape residual adds; alpha 1 */
-  if (kind == "aten::add" && node->inputs ().size () == 3
-      && constant_equals (node->input (2), {1}))
+  /* same-shape residual adds */
+  if (is_unit_add (node))
     return 2;
   /* oneDNN pooling has no dilation */
-  if (kind == "aten::max_pool2d" && node->inputs ().size () == 6
-      && (constant_equals (node->input (4), {1, 1})
-          || constant_equals (node->input (4), {1})))
+  if (is_kind (node, "aten::max_pool2d") && node->inputs ().size () == 6
+      && constant_pair (node->input (4)) == std::vector<int64_t> {1, 1})
     return 1;
   /* Not global average pooling: its MKLDNN backward is oneDNN's reference
    * kernel (1.2 ms on ResNet18's 512x7x7, where converting the input to
@@ -73,10 +56,8 @@ insert_layout_conversions (const std::shared_ptr<torch::jit::Graph> &graph)
 
   /* top-level nodes are in topological order; nested blocks read plain */
   for (torch::jit::Node *node : graph->block ()->nodes ()) {
-    if (node->kind () == c10::Symbol::fromQualString ("guidedbp::onednn_conv")
-        || node->kind () == c10::Symbol::fromQualString (
-            "guidedbp::onednn_conv_guided")) {
-      /* they read either layout (input and residual), and write blocked */
+    if (writes_blocked (node)) {
+      /* the convolutions read either layout (input and residual) */
       readers.insert (node);
       blocked.insert (node->output ());
       continue;

@@ -174,6 +174,33 @@ replace_node (torch::jit::Node *node, torch::jit::Value *replacement)
   node->destroy ();
 }
 
+bool
+is_kind (torch::jit::Node *node, const char *kind)
+{
+  return node->kind () == c10::Symbol::fromQualString (kind);
+}
+
+std::vector<int64_t>
+constant_pair (torch::jit::Value *value)
+{
+  c10::optional<c10::IValue> constant = torch::jit::toIValue (value);
+  if (!constant || !constant->isIntList ())
+    return {};
+  std::vector<int64_t> pair = constant->toIntVector ();
+  if (pair.size () == 1)
+    pair.push_back (pair[0]);
+  return pair.size () == 2 ? pair : std::vector<int64_t> ();
+}
+
+bool
+is_unit_add (torch::jit::Node *node)
+{
+  if (!is_kind (node, "aten::add") || node->inputs ().size () != 3)
+    return false;
+  c10::optional<c10::IValue> alpha = torch::jit::toIValue (node->input (2));
+  return alpha && alpha->isInt () && alpha->toInt () == 1;
+}
+
 unsigned
 rewrite_relus_to_guided (const std::shared_ptr<torch::jit::Graph> &graph,
     const at::Tensor &guided_switch)

@@ -22,6 +22,17 @@ void collect_nodes (torch::jit::Block *block,
  * @node. */
 void replace_node (torch::jit::Node *node, torch::jit::Value *replacement);
 
+/* Whether @node is of @kind ("aten::add"). */
+bool is_kind (torch::jit::Node *node, const char *kind);
+
+/* The constant int list @value holds, as two entries (a one-entry list
+ * repeated), or empty when it is not such a constant. */
+std::vector<int64_t> constant_pair (torch::jit::Value *value);
+
+/* Whether @node is aten::add(self, other, alpha) with a constant alpha of
+ * 1: a plain sum, such as a residual block's. */
+bool is_unit_add (torch::jit::Node *node);
+
 /* Rewrites, in @graph and every block nested in it, each ReLU-family node
  * (aten::relu, relu_, relu6, relu6_, hardtanh and hardtanh_ with a constant
  * min of 0) into the guided op with the same forward. @guided_switch, a 0-d

@@ -237,11 +237,10 @@ as_ideep (const at::Tensor &t, at::Tensor &keep)
 }
 
 ConvPack::PostOps
-post_ops_of (const c10::optional<at::Tensor> &residual,
-    c10::optional<double> max_val)
+post_ops_of (bool residual, c10::optional<double> max_val)
 {
   ConvPack::PostOps post_ops;
-  post_ops.residual = residual.has_value () && residual->defined ();
+  post_ops.residual = residual;
   post_ops.activation = max_val.has_value ();
   post_ops.max_val = max_val.value_or (0.0);
   return post_ops;
@@ -257,7 +256,8 @@ conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual
       "convolution takes a [N, C, H, W] CPU tensor");
   /* MKLDNN tensors are made below autograd, which the callers are */
   at::AutoDispatchBelowADInplaceOrView below_autograd;
-  ConvPack::PostOps post_ops = post_ops_of (residual, max_val);
+  ConvPack::PostOps post_ops = post_ops_of (residual.has_value ()
+      && residual->defined (), max_val);
   at::Tensor keep, keep_residual;
   ideep::tensor src = as_ideep (input, keep);
   std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
@@ -284,25 +284,18 @@ conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual
       input.device ());
 }
 
-/* The two rules over a range, branch-free so that the compiler vectorizes
- * them (the pass is memory-bound: SSE is as good as wider vectors). */
+/* The rule over a range, guided or plain by template, with both loads
+ * unconditional and no branch so that the compiler vectorizes either (the
+ * pass is memory-bound: SSE is as good as wider vectors). */
+template <bool guided>
 __attribute__ ((optimize ("tree-vectorize"))) void
-guided_range (const float *out, const float *grad, float *result, int64_t n,
-    float high)
+gradient_range (const float *out, const float *grad, float *result,
+    int64_t n, float high)
 {
   for (int64_t i = 0; i < n; i++) {
-    bool pass = (out[i] > 0.0f) & (out[i] < high) & (grad[i] > 0.0f);
-    result[i] = pass ? grad[i] : 0.0f;
-  }
-}
-
-__attribute__ ((optimize ("tree-vectorize"))) void
-plain_range (const float *out, const float *grad, float *result, int64_t n,
-    float high)
-{
-  for (int64_t i = 0; i < n; i++) {
-    bool pass = (out[i] > 0.0f) & (out[i] < high);
-    result[i] = pass ? grad[i] : 0.0f;
+    float o = out[i], g = grad[i];
+    bool pass = (o > 0.0f) & (o < high) & (!guided | (g > 0.0f));
+    result[i] = pass ? g : 0.0f;
   }
 }
 
@@ -326,9 +319,10 @@ activation_gradient (const ideep::tensor &out, const ideep::tensor &grad,
 
   at::parallel_for (0, n, 16384, [&] (int64_t begin, int64_t end) {
     if (guided)
-      guided_range (o + begin, g + begin, r + begin, end - begin, high);
+      gradient_range<true> (o + begin, g + begin, r + begin, end - begin, high);
     else
-      plain_range (o + begin, g + begin, r + begin, end - begin, high);
+      gradient_range<false> (o + begin, g + begin, r + begin, end - begin,
+          high);
   });
   return result;
 }
@@ -405,10 +399,9 @@ struct OnednnConvGuided : public torch::autograd::Function<OnednnConvGuided> {
           max_val.toDouble (),
           ctx->saved_data["guided"].toTensor ().item<bool> ());
     }
-    ConvPack::PostOps post_ops;
-    post_ops.residual = !residual_blocked.isNone ();
-    post_ops.activation = !max_val.isNone ();
-    post_ops.max_val = max_val.isNone () ? 0.0 : max_val.toDouble ();
+    /* the forward's plan: its key includes the post-ops */
+    ConvPack::PostOps post_ops = post_ops_of (!residual_blocked.isNone (),
+        max_val.toOptional<double> ());
 
     at::Tensor grad_input = gradient_like (conv_input_gradient (pack, sizes,
             post_ops, grad), ctx->saved_data["blocked"].toBool (),
@@ -465,12 +458,6 @@ namespace {
 const char *const ONEDNN_CONV = "guidedbp::onednn_conv";
 const char *const ONEDNN_CONV_GUIDED = "guidedbp::onednn_conv_guided";
 
-bool
-is_kind (torch::jit::Node *node, const char *kind)
-{
-  return node->kind () == c10::Symbol::fromQualString (kind);
-}
-
 /* The upper bound of the guided activation @node, a clamp(x, 0, max):
  * infinite for a ReLU; nullopt when @node is no guided activation. */
 c10::optional<double>
@@ -495,8 +482,7 @@ bool
 is_body_activation (torch::jit::Value *value)
 {
   torch::jit::Node *node = value->node ();
-  return is_kind (node, ONEDNN_CONV) || is_kind (node, ONEDNN_CONV_GUIDED)
-      || is_kind (node, "guidedbp::guided_relu")
+  return writes_blocked (node) || is_kind (node, "guidedbp::guided_relu")
       || is_kind (node, "guidedbp::guided_hardtanh")
       || is_kind (node, "aten::max_pool2d");
 }
@@ -531,14 +517,10 @@ fuse_guided_activations (const std::shared_ptr<torch::jit::Graph> &graph)
     torch::jit::Node *add = nullptr;
     torch::jit::Value *residual = nullptr;
     torch::jit::Node *producer = before->node ();
-    if (conv == nullptr && is_kind (producer, "aten::add")
-        && producer->inputs ().size () == 3) {
-      c10::optional<c10::IValue> alpha = torch::jit::toIValue (
-          producer->input (2));
+    if (conv == nullptr && is_unit_add (producer)) {
       for (size_t i = 0; i < 2 && conv == nullptr; i++) {
         torch::jit::Value *other = producer->input (1 - i);
-        if (alpha && alpha->isInt () && alpha->toInt () == 1
-            && is_body_activation (other)) {
+        if (is_body_activation (other)) {
           conv = sole_convolution (producer->input (i));
           residual = other;
           add = producer;
@@ -562,19 +544,6 @@ fuse_guided_activations (const std::shared_ptr<torch::jit::Graph> &graph)
     fused++;
   }
   return fused;
-}
-
-/* The constant int list @value holds, of two entries, or empty. */
-std::vector<int64_t>
-constant_pair (torch::jit::Value *value)
-{
-  c10::optional<c10::IValue> constant = torch::jit::toIValue (value);
-  if (!constant || !constant->isIntList ())
-    return {};
-  std::vector<int64_t> pair = constant->toIntVector ();
-  if (pair.size () == 1)
-    pair.push_back (pair[0]);
-  return pair.size () == 2 ? pair : std::vector<int64_t> ();
 }
 
 bool
@@ -652,6 +621,12 @@ pack_of (torch::jit::Node *node)
 }
 
 }  // namespace
+
+bool
+writes_blocked (torch::jit::Node *node)
+{
+  return is_kind (node, ONEDNN_CONV) || is_kind (node, ONEDNN_CONV_GUIDED);
+}
 
 bool
 onednn_conv_available ()

@@ -16,6 +16,10 @@ namespace guidedbp {
  * headers matching the system libtorch). */
 bool onednn_conv_available ();
 
+/* Whether @node is one of this path's convolutions, which read either
+ * layout and write the blocked one. */
+bool writes_blocked (torch::jit::Node *node);
+
 struct ConvRewrite {
   unsigned convs;               /* convolutions on the oneDNN path */
   unsigned fused;               /* of them, fused with their activation */
