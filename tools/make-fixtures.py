@@ -4,7 +4,8 @@
 Makes:
   models/NAME.pt        small random-weight TorchScript classifiers (10 classes), one per
                         architecture family the engine must handle (in-place ReLU, BatchNorm,
-                        a reused ReLU module, ReLU6, functional relu, torch.cat)
+                        a reused ReLU module, ReLU6, functional relu, torch.cat, odd
+                        convolution geometry)
   images/card-WxH.rgb   drawn test cards, raw packed RGB8
   refs/NAME-*.f32       reference guided-backprop gradients (float32 LE, CHW)
   refs/preprocess-*     torchvision Resize + ToTensor + Normalize references
@@ -367,6 +368,26 @@ class DenseNetCat(nn.Module):
 
 
 # name: (class, export method, input width, input height, expected ReLU-family call count)
+class OddGeometry(nn.Module):
+    """Convolutions with few input channels, whose input gradient the engine computes as
+    GEMM + col2im rather than with oneDNN's kernel: a dilated rectangular kernel, unequal
+    strides and paddings, then 5 channels and no padding, on an odd frame size."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 12, (5, 3), stride=(3, 2), padding=(2, 1), dilation=(2, 1))
+        self.conv2 = nn.Conv2d(12, 5, 3, padding=1)
+        self.conv3 = nn.Conv2d(5, 16, (3, 2), stride=(1, 3))
+        self.fc = nn.Linear(16 * 4, NUM_CLASSES)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.relu(self.conv3(x))
+        x = torch.flatten(F.adaptive_avg_pool2d(x, (2, 2)), 1)
+        return self.fc(x)
+
+
 MODELS = [
     ("alexnet_inplace", AlexNetInplace, "trace", 64, 64, 5),
     ("vgg_bn", VggBn, "script", 64, 64, 6),
@@ -374,6 +395,7 @@ MODELS = [
     ("mobilenetv2_relu6", MobileNetV2Relu6, "trace", 64, 64, 9),
     ("functional_relu", FunctionalRelu, "script", 64, 64, 4),
     ("densenet_cat", DenseNetCat, "script", 64, 64, 15),
+    ("odd_geometry", OddGeometry, "script", 45, 37, 3),
 ]
 HOOK_CHECKED = {"alexnet_inplace", "vgg_bn"}
 

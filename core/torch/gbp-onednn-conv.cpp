@@ -23,12 +23,14 @@
  */
 #include "gbp-onednn-conv.h"
 #include "gbp-blocked-layout.h"
+#include "gbp-conv-gemm-gradient.h"
 #include "gbp-guided-ops.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <ATen/Parallel.h>
@@ -90,6 +92,9 @@ struct ConvPack : torch::CustomClassHolder {
     dnnl::convolution_backward_data::primitive_desc backward_pd;
     dnnl::convolution_backward_data backward;
     ideep::tensor backward_weight;
+    /* oneDNN's input gradient kernel is its one-thread GEMM one: ours
+     * instead (gbp-conv-gemm-gradient.cpp) */
+    bool gemm_backward = false;
   };
 
   std::mutex lock;
@@ -210,9 +215,13 @@ ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops)
   plan->backward_pd = dnnl::convolution_backward_data::primitive_desc (
       {dnnl::algorithm::convolution_direct, src_any, weight_any, dst_any,
         strides, dilates, pads, pads}, attr, engine, backward_hint);
-  plan->backward = dnnl::convolution_backward_data (plan->backward_pd);
-  plan->backward_weight = weight_plain.reorder_if_differ_in (
-      plan->backward_pd.weights_desc ());
+  plan->gemm_backward = groups == 1 && std::string (
+      plan->backward_pd.impl_info_str ()).find ("gemm") != std::string::npos;
+  if (!plan->gemm_backward) {
+    plan->backward = dnnl::convolution_backward_data (plan->backward_pd);
+    plan->backward_weight = weight_plain.reorder_if_differ_in (
+        plan->backward_pd.weights_desc ());
+  }
 
   if (plans.size () == MAX_PLANS)
     plans.erase (plans.begin ());
@@ -327,6 +336,34 @@ activation_gradient (const ideep::tensor &out, const ideep::tensor &grad,
   return result;
 }
 
+/* The input gradient, in the plain layout, of @pack's convolution of an
+ * input of @src_dims, given @grad at its output. */
+ideep::tensor
+input_gradient_by_gemm (const ConvPack &pack, const ideep::dims &src_dims,
+    const ideep::tensor &grad)
+{
+  ideep::dims dst_dims = output_dims (pack, src_dims);
+  ConvGeometry g = {src_dims[1], src_dims[2], src_dims[3],
+    dst_dims[1], dst_dims[2], dst_dims[3],
+    pack.weight.size (2), pack.weight.size (3),
+    pack.stride[0], pack.stride[1], pack.padding[0], pack.padding[1],
+    pack.dilation[0], pack.dilation[1]};
+  ideep::tensor diff_dst = grad.reorder_if_differ_in (
+      ideep::tensor::desc (dst_dims, dt::f32, tag::nchw));
+  ideep::tensor diff_src (ideep::tensor::desc (src_dims, dt::f32, tag::nchw));
+  at::Tensor scratch = at::empty (
+      {(int64_t) conv_gemm_gradient_scratch_floats (g)}, at::kFloat);
+  const float *dst = static_cast<const float *> (diff_dst.get_data_handle ());
+  float *src = static_cast<float *> (diff_src.get_data_handle ());
+
+  for (int64_t n = 0; n < src_dims[0]; n++)
+    conv_input_gradient_by_gemm (g, pack.weight.data_ptr<float> (),
+        dst + n * g.out_channels * g.out_height * g.out_width,
+        scratch.data_ptr<float> (),
+        src + n * g.in_channels * g.in_height * g.in_width);
+  return diff_src;
+}
+
 /* The input gradient of the convolution planned for @sizes. */
 ideep::tensor
 conv_input_gradient (const c10::intrusive_ptr<ConvPack> &pack,
@@ -335,6 +372,8 @@ conv_input_gradient (const c10::intrusive_ptr<ConvPack> &pack,
 {
   std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
       ideep::dims (sizes.begin (), sizes.end ()), post_ops);
+  if (plan->gemm_backward)
+    return input_gradient_by_gemm (*pack, plan->src_dims, grad);
   ideep::tensor diff_dst = grad.reorder_if_differ_in (
       plan->backward_pd.diff_dst_desc ());
   ideep::tensor diff_src (plan->backward_pd.diff_src_desc ());
