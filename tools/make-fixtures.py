@@ -370,8 +370,8 @@ class DenseNetCat(nn.Module):
 # name: (class, export method, input width, input height, expected ReLU-family call count)
 class OddGeometry(nn.Module):
     """Convolutions with few input channels, whose input gradient the engine computes as
-    GEMM + col2im rather than with oneDNN's kernel: a dilated rectangular kernel, unequal
-    strides and paddings, then 5 channels and no padding, on an odd frame size."""
+    GEMM + col2im: a dilated rectangular kernel, unequal strides and paddings, then 5 channels
+    (padded in oneDNN's blocks), ceil-mode max pooling, no padding; an odd frame size."""
 
     def __init__(self):
         super().__init__()
@@ -382,7 +382,7 @@ class OddGeometry(nn.Module):
 
     def forward(self, x):
         x = F.relu(self.conv1(x))
-        x = F.relu(self.conv2(x))
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2, 2, 0, ceil_mode=True)
         x = F.relu(self.conv3(x))
         x = torch.flatten(F.adaptive_avg_pool2d(x, (2, 2)), 1)
         return self.fc(x)

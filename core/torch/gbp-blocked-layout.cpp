@@ -7,6 +7,7 @@
  * libtorch 1.13's MKLDNN kernels; anything else reads a plain copy.
  */
 #include "gbp-blocked-layout.h"
+#include "gbp-blocked-max-pool.h"
 #include "gbp-guided-ops.h"
 #include "gbp-onednn-conv.h"
 
@@ -27,7 +28,7 @@ blocked_inputs (torch::jit::Node *node)
   /* same-shape residual adds */
   if (is_unit_add (node))
     return 2;
-  /* oneDNN pooling has no dilation */
+  /* oneDNN pooling has no dilation; it becomes guidedbp's own pooling */
   if (is_kind (node, "aten::max_pool2d") && node->inputs ().size () == 6
       && constant_pair (node->input (4)) == std::vector<int64_t> {1, 1})
     return 1;
@@ -90,6 +91,11 @@ insert_layout_conversions (const std::shared_ptr<torch::jit::Graph> &graph)
       use.user->replaceInput (use.offset, plain);
     }
   }
+
+  /* last: the replacement takes over the conversions' inputs too */
+  for (torch::jit::Node *node : readers)
+    if (is_kind (node, "aten::max_pool2d"))
+      use_blocked_max_pool (node);
 }
 
 }  // namespace guidedbp

@@ -25,6 +25,7 @@
 #include "gbp-blocked-layout.h"
 #include "gbp-conv-gemm-gradient.h"
 #include "gbp-guided-ops.h"
+#include "gbp-mkldnn-bridge.h"
 
 #include <algorithm>
 #include <cmath>
@@ -38,24 +39,6 @@
 #include <torch/library.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/csrc/jit/ir/constants.h>
-
-#ifdef GBP_HAVE_IDEEP
-#include <ideep.hpp>
-
-/* Exported by libtorch_cpu (ATen/native/mkldnn/MKLDNNCommon.h, which
- * libtorch-dev does not install): the bridge between at::Tensor's MKLDNN
- * layout and ideep::tensor. The ideep headers must be the ones libtorch
- * was built with, which is why meson enables this for the system libtorch
- * only. */
-namespace at {
-namespace native {
-ideep::tensor &itensor_from_mkldnn (const at::Tensor &mkldnn_tensor);
-ideep::tensor itensor_view_from_dense (const at::Tensor &tensor);
-at::Tensor new_with_itensor_mkldnn (ideep::tensor &&it,
-    c10::optional<c10::ScalarType> dtype, c10::optional<c10::Device> device);
-}  // namespace native
-}  // namespace at
-#endif
 
 namespace guidedbp {
 
@@ -233,17 +216,6 @@ namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
-
-/* A view of @t for oneDNN: its own memory when blocked, else the plain
- * memory of its contiguous version (kept alive by @keep). */
-ideep::tensor
-as_ideep (const at::Tensor &t, at::Tensor &keep)
-{
-  if (t.is_mkldnn ())
-    return at::native::itensor_from_mkldnn (t);
-  keep = t.to (at::kFloat).contiguous ();
-  return at::native::itensor_view_from_dense (keep);
-}
 
 ConvPack::PostOps
 post_ops_of (bool residual, c10::optional<double> max_val)
