@@ -20,6 +20,7 @@
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
 #include "gbp-guided-ops.h"
+#include "gbp-heap.h"
 #include "gbp-onednn-conv.h"
 #include "gbp-onednn-linear.h"
 
@@ -349,6 +350,8 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
       throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
           "no model path given"};
     c10::Device device = parse_device (device_name);
+    if (device.is_cpu ())
+      guidedbp::keep_freed_memory_for_reuse ();
     torch::jit::Module module;
     try {
       module = torch::jit::load (path, device);
