@@ -64,6 +64,23 @@ pooled_size (int64_t size, int64_t kernel, int64_t stride, int64_t pad,
   return out;
 }
 
+/* The shapes of @p: input @src_dims, output @dst_dims, in blocks of
+ * @block channels. The backward rebuilds them from what the forward saved. */
+void
+set_shapes (Pooling &p, const ideep::dims &src_dims,
+    const ideep::dims &dst_dims, int64_t block)
+{
+  p.block = block;
+  p.layout = block == 8 ? tag::nChw8c : tag::nChw16c;
+  p.planes = src_dims[0] * ((src_dims[1] + block - 1) / block);
+  p.height = src_dims[2];
+  p.width = src_dims[3];
+  p.out_height = dst_dims[2];
+  p.out_width = dst_dims[3];
+  p.src_dims = src_dims;
+  p.dst_dims = dst_dims;
+}
+
 /* The pooling of @src by this file's kernels, or false when they do not
  * apply (aten::max_pool2d then does it, and reports what is wrong). */
 bool
@@ -86,29 +103,23 @@ plan_pooling (const ideep::tensor &src, at::IntArrayRef kernel,
   if (src.get_data_type () != dt::f32 || dims.size () != 4 || k.size () != 2
       || s.size () != 2 || pad.size () != 2 || d != std::vector<int64_t> {1, 1})
     return false;
-  if (src.get_desc () == ideep::tensor::desc (dims, dt::f32, tag::nChw8c)) {
-    p.block = 8;
-    p.layout = tag::nChw8c;
-  } else if (src.get_desc () == ideep::tensor::desc (dims, dt::f32,
-          tag::nChw16c)) {
-    p.block = 16;
-    p.layout = tag::nChw16c;
-  } else {
+  int64_t block;
+  if (src.get_desc () == ideep::tensor::desc (dims, dt::f32, tag::nChw8c))
+    block = 8;
+  else if (src.get_desc () == ideep::tensor::desc (dims, dt::f32,
+          tag::nChw16c))
+    block = 16;
+  else
     return false;
-  }
-  p.planes = dims[0] * ((dims[1] + p.block - 1) / p.block);
-  p.height = dims[2];
-  p.width = dims[3];
   p.kernel_h = k[0];
   p.kernel_w = k[1];
   p.stride_h = s[0];
   p.stride_w = s[1];
   p.pad_h = pad[0];
   p.pad_w = pad[1];
-  p.out_height = pooled_size (p.height, k[0], s[0], pad[0], ceil_mode);
-  p.out_width = pooled_size (p.width, k[1], s[1], pad[1], ceil_mode);
-  p.src_dims = dims;
-  p.dst_dims = {dims[0], dims[1], p.out_height, p.out_width};
+  set_shapes (p, dims, {dims[0], dims[1],
+        pooled_size (dims[2], k[0], s[0], pad[0], ceil_mode),
+        pooled_size (dims[3], k[1], s[1], pad[1], ceil_mode)}, block);
   return p.out_height > 0 && p.out_width > 0;
 }
 
@@ -231,7 +242,6 @@ struct BlockedMaxPool : public torch::autograd::Function<BlockedMaxPool> {
     at::Tensor out = pool_forward (p, at::native::itensor_from_mkldnn (input),
         where, input.device ());
     ctx->saved_data["where"] = where;
-    ctx->saved_data["planes"] = p.planes;
     ctx->saved_data["block"] = p.block;
     ctx->saved_data["src"] = c10::IntArrayRef (p.src_dims);
     ctx->saved_data["dst"] = c10::IntArrayRef (p.dst_dims);
@@ -242,21 +252,14 @@ struct BlockedMaxPool : public torch::autograd::Function<BlockedMaxPool> {
   {
     at::AutoDispatchBelowADInplaceOrView below_autograd;
     Pooling p = {};
-    p.planes = ctx->saved_data["planes"].toInt ();
-    p.block = ctx->saved_data["block"].toInt ();
-    p.layout = p.block == 8 ? tag::nChw8c : tag::nChw16c;
-    std::vector<int64_t> src = ctx->saved_data["src"].toIntVector ();
-    std::vector<int64_t> dst = ctx->saved_data["dst"].toIntVector ();
-    p.height = src[2];
-    p.width = src[3];
-    p.out_height = dst[2];
-    p.out_width = dst[3];
+    set_shapes (p, ctx->saved_data["src"].toIntVector (),
+        ctx->saved_data["dst"].toIntVector (),
+        ctx->saved_data["block"].toInt ());
     at::Tensor keep;
     ideep::tensor grad = as_ideep (grads[0], keep).reorder_if_differ_in (
-        ideep::tensor::desc (ideep::dims (dst.begin (), dst.end ()), dt::f32,
+        ideep::tensor::desc (p.dst_dims, dt::f32, p.layout));
+    ideep::tensor diff_src (ideep::tensor::desc (p.src_dims, dt::f32,
             p.layout));
-    ideep::tensor diff_src (ideep::tensor::desc (
-            ideep::dims (src.begin (), src.end ()), dt::f32, p.layout));
 
     unpool_gradient (p, static_cast<const float *> (grad.get_data_handle ()),
         ctx->saved_data["where"].toTensor ().data_ptr<int32_t> (),
@@ -297,7 +300,7 @@ blocked_max_pool2d_plain (const at::Tensor &input, at::IntArrayRef kernel,
 }  // namespace
 #endif
 
-torch::jit::Node *
+void
 use_blocked_max_pool (torch::jit::Node *node)
 {
 #ifdef GBP_HAVE_IDEEP
@@ -308,9 +311,8 @@ use_blocked_max_pool (torch::jit::Node *node)
       std::vector<torch::jit::NamedValue> (node->inputs ().begin (),
           node->inputs ().end ()));
   replace_node (node, replacement);
-  return replacement->node ();
 #else
-  return node;
+  (void) node;
 #endif
 }
 

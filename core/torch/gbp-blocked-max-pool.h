@@ -14,8 +14,7 @@ namespace guidedbp {
  * layout, with guidedbp::blocked_max_pool2d: the same pooling with the
  * same arguments, forward and backward in that layout on every thread,
  * where libtorch's MKLDNN max pooling keeps a workspace forward and runs
- * oneDNN's slower backward. Returns the replacement's output; without the
- * oneDNN path @node stays and is returned. */
-torch::jit::Node *use_blocked_max_pool (torch::jit::Node *node);
+ * oneDNN's slower backward. Without the oneDNN path @node stays. */
+void use_blocked_max_pool (torch::jit::Node *node);
 
 }  // namespace guidedbp

@@ -30,6 +30,36 @@ namespace {
 /* floats of columns per band: about 1 MiB, within a core's L2 */
 const int64_t BAND_COLUMN_FLOATS = 256 * 1024;
 
+int64_t
+taps_of (const ConvGeometry &g)
+{
+  return g.in_channels * g.kernel_height * g.kernel_width;
+}
+
+/* Output rows per band: as many as keep the band's columns within
+ * BAND_COLUMN_FLOATS, at least one. */
+int64_t
+band_rows_of (const ConvGeometry &g)
+{
+  return std::max<int64_t> (1,
+      std::min (g.out_height, BAND_COLUMN_FLOATS / (taps_of (g) * g.out_width)));
+}
+
+/* Pixels of one phase of an input row: one in stride_w. */
+int64_t
+phase_width_of (const ConvGeometry &g)
+{
+  return (g.in_width + g.stride_w - 1) / g.stride_w;
+}
+
+/* The scratch memory: one band's columns, then every input row split by
+ * phase. */
+int64_t
+column_floats (const ConvGeometry &g)
+{
+  return taps_of (g) * band_rows_of (g) * g.out_width;
+}
+
 /* dst[i] += src[i]: contiguous, so that the compiler vectorises it */
 __attribute__ ((optimize ("tree-vectorize"))) void
 add_to (float *__restrict dst, const float *__restrict src, int64_t n)
@@ -49,7 +79,7 @@ sum_band_into_row (const ConvGeometry &g, const float *columns, int64_t oy0,
     int64_t oy1, int64_t c, int64_t iy, float *phase_row)
 {
   const int64_t band_pixels = (oy1 - oy0) * g.out_width;
-  const int64_t phase_width = (g.in_width + g.stride_w - 1) / g.stride_w;
+  const int64_t phase_width = phase_width_of (g);
 
   for (int64_t ky = 0; ky < g.kernel_height; ky++) {
     int64_t t = iy + g.pad_h - ky * g.dilation_h;
@@ -81,27 +111,21 @@ sum_band_into_row (const ConvGeometry &g, const float *columns, int64_t oy0,
 size_t
 conv_gemm_gradient_scratch_floats (const ConvGeometry &g)
 {
-  const int64_t taps = g.in_channels * g.kernel_height * g.kernel_width;
-  const int64_t band_rows = std::max<int64_t> (1,
-      std::min (g.out_height, BAND_COLUMN_FLOATS / (taps * g.out_width)));
-  const int64_t phase_width = (g.in_width + g.stride_w - 1) / g.stride_w;
-
-  return taps * band_rows * g.out_width
-      + g.in_channels * g.in_height * g.stride_w * phase_width;
+  return column_floats (g)
+      + g.in_channels * g.in_height * g.stride_w * phase_width_of (g);
 }
 
 void
 conv_input_gradient_by_gemm (const ConvGeometry &g, const float *weight,
     const float *diff_dst, float *scratch, float *diff_src)
 {
-  const int64_t taps = g.in_channels * g.kernel_height * g.kernel_width;
+  const int64_t taps = taps_of (g);
   const int64_t pixels = g.out_height * g.out_width;
-  const int64_t band_rows = std::max<int64_t> (1,
-      std::min (g.out_height, BAND_COLUMN_FLOATS / (taps * g.out_width)));
-  const int64_t phase_width = (g.in_width + g.stride_w - 1) / g.stride_w;
+  const int64_t band_rows = band_rows_of (g);
+  const int64_t phase_width = phase_width_of (g);
   const int64_t phase_row_size = g.stride_w * phase_width;
   float *columns = scratch;
-  float *phases = scratch + taps * band_rows * g.out_width;
+  float *phases = scratch + column_floats (g);
 
   std::memset (phases, 0,
       g.in_channels * g.in_height * phase_row_size * sizeof (float));
