@@ -325,6 +325,13 @@ gbp_engine_get_num_fused_activations (const GbpEngine * engine)
   return gbp_torch_model_get_num_fused_activations (engine->model);
 }
 
+guint
+gbp_engine_get_num_winograd_convs (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return gbp_torch_model_get_num_winograd_convs (engine->model);
+}
+
 const gchar *
 gbp_engine_get_label (const GbpEngine * engine, gint class_index)
 {

@@ -5,7 +5,7 @@ Makes:
   models/NAME.pt        small random-weight TorchScript classifiers (10 classes), one per
                         architecture family the engine must handle (in-place ReLU, BatchNorm,
                         a reused ReLU module, ReLU6, functional relu, torch.cat, odd
-                        convolution geometry)
+                        convolution geometry, wide 3x3 convolutions for Winograd)
   images/card-WxH.rgb   drawn test cards, raw packed RGB8
   refs/NAME-*.f32       reference guided-backprop gradients (float32 LE, CHW)
   refs/preprocess-*     torchvision Resize + ToTensor + Normalize references
@@ -367,6 +367,31 @@ class DenseNetCat(nn.Module):
         return self.classifier(x)
 
 
+class WinogradWide(nn.Module):
+    """3x3 convolutions wide enough (64 channels and more) that the engine computes them, and
+    their input gradients, by Winograd's F(2x2, 3x3): with a bias and ReLU6, on an odd frame
+    large enough to be transformed in two bands, with 66 channels (padded in the 8-channel
+    blocks), and a residual block whose second convolution adds the block's input before its
+    ReLU. A side branch's convolution is max-pooled and must stay on the direct kernel: the test
+    card's flat areas make ties in the pooling windows, which Winograd's rounding would break."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 64, 3, padding=1)
+        self.side = nn.Conv2d(64, 64, 3, padding=1)
+        self.wide = nn.Conv2d(64, 66, 3, padding=1)
+        self.relu6 = nn.ReLU6(inplace=True)
+        self.block = BasicBlock(66, 66)
+        self.fc = nn.Linear((66 + 64) * 4, NUM_CLASSES)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        side = F.max_pool2d(F.relu(self.side(x)), 2)
+        x = self.block(self.relu6(self.wide(x)))
+        x = torch.cat([F.adaptive_avg_pool2d(x, (2, 2)), F.adaptive_avg_pool2d(side, (2, 2))], 1)
+        return self.fc(torch.flatten(x, 1))
+
+
 # name: (class, export method, input width, input height, expected ReLU-family call count)
 class OddGeometry(nn.Module):
     """Convolutions with few input channels, whose input gradient the engine computes as
@@ -396,8 +421,13 @@ MODELS = [
     ("functional_relu", FunctionalRelu, "script", 64, 64, 4),
     ("densenet_cat", DenseNetCat, "script", 64, 64, 15),
     ("odd_geometry", OddGeometry, "script", 45, 37, 3),
+    ("winograd_wide", WinogradWide, "script", 97, 89, 5),
 ]
 HOOK_CHECKED = {"alexnet_inplace", "vgg_bn"}
+# How many convolutions the engine runs by Winograd on a CPU whose oneDNN kernels block channels
+# by 8 (x86 without AVX-512): 3x3, stride 1, padding 1, 64 channels or more in and out, 36 or more
+# 2x2 tiles, no max pooling downstream. Every other fixture has none.
+WINOGRAD_CONVS = {"winograd_wide": 3}
 
 
 def init_weights(model, gen_seed, w, h):
@@ -670,6 +700,7 @@ def make_models(ini):
              "input_height=%d" % h,
              "num_classes=%d" % NUM_CLASSES,
              "relu_nodes=%d" % relu_nodes,
+             "winograd_convs=%d" % WINOGRAD_CONVS.get(name, 0),
              "image=%s" % image_rel,
              "top_class=%d" % top,
              "top_score=%s" % fmt(probs[top]),

@@ -26,12 +26,14 @@
 #include "gbp-conv-gemm-gradient.h"
 #include "gbp-guided-ops.h"
 #include "gbp-mkldnn-bridge.h"
+#include "gbp-winograd-conv.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <ATen/Parallel.h>
@@ -49,6 +51,10 @@ struct ConvPack : torch::CustomClassHolder {
   at::Tensor bias;              /* [out], or undefined */
   std::vector<int64_t> stride, padding, dilation;
   int64_t groups = 1;
+  /* Winograd's F(2x2, 3x3) may compute it (gbp-winograd-conv.cpp): 3x3,
+   * stride 1, padding 1, undilated, ungrouped, and no max pooling reads
+   * its output (see keep_ties_exact()). */
+  bool winograd_allowed = false;
 
 #ifdef GBP_HAVE_IDEEP
   /* What the forward primitive adds after the convolution (fused from the
@@ -78,14 +84,22 @@ struct ConvPack : torch::CustomClassHolder {
     /* oneDNN's input gradient kernel is its one-thread GEMM one: ours
      * instead (gbp-conv-gemm-gradient.cpp) */
     bool gemm_backward = false;
+    /* both directions by Winograd, in the 8-channel blocked layout,
+     * instead of the primitives */
+    bool winograd = false;
   };
 
   std::mutex lock;
   /* a model sees one input shape in practice; a few are kept */
   std::vector<std::shared_ptr<Plan>> plans;
+  /* The weight transformed for Winograd in each direction, and the bias
+   * padded to whole channel blocks: made with the first plan that uses
+   * them. */
+  std::vector<float> winograd_forward, winograd_backward, winograd_bias;
 
   std::shared_ptr<Plan> plan_for (const ideep::dims &src_dims,
       const PostOps &post_ops);
+  void transform_for_winograd ();
 #endif
 };
 
@@ -127,7 +141,45 @@ plain_weight (const ConvPack &pack)
   return ideep::tensor ({dims, dt::f32, tag::goihw}, data);
 }
 
+/* Whether @pack's convolution of an input of @src_dims runs by Winograd:
+ * where the geometry allows it, where oneDNN's own kernel would keep both
+ * sides blocked by 8 channels (the CPUs, AVX2 and older, where it was
+ * measured: on AVX-512 ones oneDNN blocks by 16 and has its own Winograd
+ * kernels), and where it pays off. */
+bool
+use_winograd (const ConvPack &pack,
+    const dnnl::convolution_forward::primitive_desc &forward_pd,
+    const ideep::dims &src_dims, const ideep::dims &dst_dims)
+{
+  auto blocked_by_8 = [] (const ideep::dims &dims) {
+    return dnnl::memory::desc (dims, dt::f32, tag::nChw8c);
+  };
+  return pack.winograd_allowed
+      && forward_pd.src_desc () == blocked_by_8 (src_dims)
+      && forward_pd.dst_desc () == blocked_by_8 (dst_dims)
+      && winograd_pays_off ({src_dims[1], dst_dims[1], src_dims[2],
+            src_dims[3]});
+}
+
 }  // namespace
+
+/* Under the lock. */
+void
+ConvPack::transform_for_winograd ()
+{
+  const float *w = weight.data_ptr<float> ();
+  const int64_t out_channels = weight.size (0);
+
+  winograd_forward = winograd_transform_weight (w, out_channels,
+      weight.size (1), WinogradDirection::FORWARD);
+  winograd_backward = winograd_transform_weight (w, out_channels,
+      weight.size (1), WinogradDirection::INPUT_GRADIENT);
+  if (bias.defined ()) {
+    winograd_bias.assign (out_channels + WINOGRAD_CHANNEL_BLOCK, 0.0f);
+    std::copy_n (bias.data_ptr<float> (), out_channels,
+        winograd_bias.begin ());
+  }
+}
 
 std::shared_ptr<ConvPack::Plan>
 ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops)
@@ -184,26 +236,33 @@ ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops)
       {dnnl::prop_kind::forward_inference,
         dnnl::algorithm::convolution_direct, src_any, weight_any, bias_desc,
         dst_any, strides, dilates, pads, pads}, forward_attr, engine);
-  dnnl::convolution_forward::primitive_desc backward_hint (
-      {dnnl::prop_kind::forward_training,
-        dnnl::algorithm::convolution_direct, src_any, weight_any, bias_desc,
-        dst_any, strides, dilates, pads, pads}, attr, engine);
-  plan->forward = dnnl::convolution_forward (plan->forward_pd);
-  plan->forward_weight = weight_plain.reorder_if_differ_in (
-      plan->forward_pd.weights_desc ());
-  if (bias.defined ())
-    plan->bias = ideep::tensor ({{weight.size (0)}, dt::f32, tag::x},
-        bias.data_ptr ());
+  plan->winograd = use_winograd (*this, plan->forward_pd, src_dims,
+      dst_dims);
+  if (plan->winograd && winograd_forward.empty ())
+    transform_for_winograd ();
 
-  plan->backward_pd = dnnl::convolution_backward_data::primitive_desc (
-      {dnnl::algorithm::convolution_direct, src_any, weight_any, dst_any,
-        strides, dilates, pads, pads}, attr, engine, backward_hint);
-  plan->gemm_backward = groups == 1 && std::string (
-      plan->backward_pd.impl_info_str ()).find ("gemm") != std::string::npos;
-  if (!plan->gemm_backward) {
-    plan->backward = dnnl::convolution_backward_data (plan->backward_pd);
-    plan->backward_weight = weight_plain.reorder_if_differ_in (
-        plan->backward_pd.weights_desc ());
+  if (!plan->winograd) {
+    plan->forward = dnnl::convolution_forward (plan->forward_pd);
+    plan->forward_weight = weight_plain.reorder_if_differ_in (
+        plan->forward_pd.weights_desc ());
+    if (bias.defined ())
+      plan->bias = ideep::tensor ({{weight.size (0)}, dt::f32, tag::x},
+          bias.data_ptr ());
+
+    dnnl::convolution_forward::primitive_desc backward_hint (
+        {dnnl::prop_kind::forward_training,
+          dnnl::algorithm::convolution_direct, src_any, weight_any,
+          bias_desc, dst_any, strides, dilates, pads, pads}, attr, engine);
+    plan->backward_pd = dnnl::convolution_backward_data::primitive_desc (
+        {dnnl::algorithm::convolution_direct, src_any, weight_any, dst_any,
+          strides, dilates, pads, pads}, attr, engine, backward_hint);
+    plan->gemm_backward = groups == 1 && std::string (
+        plan->backward_pd.impl_info_str ()).find ("gemm") != std::string::npos;
+    if (!plan->gemm_backward) {
+      plan->backward = dnnl::convolution_backward_data (plan->backward_pd);
+      plan->backward_weight = weight_plain.reorder_if_differ_in (
+          plan->backward_pd.weights_desc ());
+    }
   }
 
   if (plans.size () == MAX_PLANS)
@@ -227,6 +286,35 @@ post_ops_of (bool residual, c10::optional<double> max_val)
   return post_ops;
 }
 
+/* @pack's convolution in @direction of the blocked @src into the blocked
+ * @dst (which holds the residual if @epilogue adds one), image by image,
+ * by Winograd. */
+void
+run_winograd (const ConvPack &pack, WinogradDirection direction,
+    const ideep::tensor &src, const WinogradEpilogue &epilogue,
+    ideep::tensor &dst)
+{
+  const ideep::dims src_dims = src.get_desc ().get_dims ();
+  const ideep::dims dst_dims = dst.get_desc ().get_dims ();
+  const WinogradGeometry g = {src_dims[1], dst_dims[1], src_dims[2],
+    src_dims[3]};
+  const std::vector<float> &weight = direction == WinogradDirection::FORWARD ?
+      pack.winograd_forward : pack.winograd_backward;
+  const int64_t images = src_dims[0];
+  const size_t src_image = src.get_desc ().get_size () / sizeof (float)
+      / images;
+  const size_t dst_image = dst.get_desc ().get_size () / sizeof (float)
+      / images;
+  const float *in = static_cast<const float *> (src.get_data_handle ());
+  float *out = static_cast<float *> (dst.get_data_handle ());
+  at::Tensor scratch = at::empty ({(int64_t) winograd_scratch_floats (g)},
+      at::kFloat);
+
+  for (int64_t n = 0; n < images; n++)
+    winograd_conv (g, in + n * src_image, weight.data (), epilogue,
+        scratch.data_ptr<float> (), out + n * dst_image);
+}
+
 /* The convolution of @input, plus @residual, then clamped to [0, max_val]
  * when one is given, in one oneDNN primitive. */
 at::Tensor
@@ -246,7 +334,6 @@ conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual
   ideep::tensor src_ready = src.reorder_if_differ_in (
       plan->forward_pd.src_desc ());
   ideep::tensor dst (plan->forward_pd.dst_desc ());
-  ideep::tensor scratchpad (plan->forward_pd.scratchpad_desc ());
 
   if (post_ops.residual) {
     ideep::tensor added = as_ideep (*residual, keep_residual);
@@ -255,12 +342,24 @@ conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual
     /* the sum post-op adds the convolution to what dst holds */
     added.reorder_to (dst);
   }
-  std::unordered_map<int, dnnl::memory> args = {
-    {DNNL_ARG_SRC, src_ready}, {DNNL_ARG_WEIGHTS, plan->forward_weight},
-    {DNNL_ARG_DST, dst}, {DNNL_ARG_SCRATCHPAD, scratchpad}};
-  if (pack->bias.defined ())
-    args.insert ({DNNL_ARG_BIAS, plan->bias});
-  plan->forward.execute (ideep::stream::default_stream (), args);
+  if (plan->winograd) {
+    WinogradEpilogue epilogue;
+    if (!pack->winograd_bias.empty ())
+      epilogue.bias = pack->winograd_bias.data ();
+    epilogue.accumulate = post_ops.residual;
+    epilogue.clamp = post_ops.activation;
+    epilogue.clamp_max = (float) post_ops.max_val;
+    run_winograd (*pack, WinogradDirection::FORWARD, src_ready, epilogue,
+        dst);
+  } else {
+    ideep::tensor scratchpad (plan->forward_pd.scratchpad_desc ());
+    std::unordered_map<int, dnnl::memory> args = {
+      {DNNL_ARG_SRC, src_ready}, {DNNL_ARG_WEIGHTS, plan->forward_weight},
+      {DNNL_ARG_DST, dst}, {DNNL_ARG_SCRATCHPAD, scratchpad}};
+    if (pack->bias.defined ())
+      args.insert ({DNNL_ARG_BIAS, plan->bias});
+    plan->forward.execute (ideep::stream::default_stream (), args);
+  }
   return at::native::new_with_itensor_mkldnn (std::move (dst), at::kFloat,
       input.device ());
 }
@@ -346,6 +445,14 @@ conv_input_gradient (const c10::intrusive_ptr<ConvPack> &pack,
       ideep::dims (sizes.begin (), sizes.end ()), post_ops);
   if (plan->gemm_backward)
     return input_gradient_by_gemm (*pack, plan->src_dims, grad);
+  if (plan->winograd) {
+    ideep::tensor diff_dst = grad.reorder_if_differ_in (
+        plan->forward_pd.dst_desc ());
+    ideep::tensor diff_src (plan->forward_pd.src_desc ());
+    run_winograd (*pack, WinogradDirection::INPUT_GRADIENT, diff_dst,
+        WinogradEpilogue (), diff_src);
+    return diff_src;
+  }
   ideep::tensor diff_dst = grad.reorder_if_differ_in (
       plan->backward_pd.diff_dst_desc ());
   ideep::tensor diff_src (plan->backward_pd.diff_src_desc ());
@@ -626,9 +733,80 @@ pack_of (torch::jit::Node *node)
       || pack->weight.size (0) % pack->groups != 0)
     return {};
   pack->weight = pack->weight.contiguous ();
+  const std::vector<int64_t> ones = {1, 1};
+  pack->winograd_allowed = pack->weight.size (2) == 3
+      && pack->weight.size (3) == 3 && pack->stride == ones
+      && pack->padding == ones && pack->dilation == ones
+      && pack->groups == 1;
   if (pack->bias.defined ())
     pack->bias = pack->bias.contiguous ();
   return pack;
+}
+
+/* The pack of the oneDNN convolution @node. */
+c10::intrusive_ptr<ConvPack>
+pack_in (torch::jit::Node *node)
+{
+  size_t at = is_kind (node, ONEDNN_CONV) ? 1 : 2;
+  return torch::jit::toIValue (node->input (at))->toCustomClass<ConvPack> ();
+}
+
+/* Whether @node takes a maximum over values: max pooling, max, amax. */
+bool
+is_maximum (torch::jit::Node *node)
+{
+  std::string kind = node->kind ().toQualString ();
+  return kind.find ("max_pool") != std::string::npos || kind == "aten::max"
+      || kind == "aten::amax";
+}
+
+/* Whether a maximum is computed from @node's outputs, at any distance;
+ * @known remembers the nodes already answered. */
+bool
+reaches_a_maximum (torch::jit::Node *node,
+    std::unordered_map<torch::jit::Node *, bool> &known)
+{
+  auto it = known.find (node);
+  if (it != known.end ())
+    return it->second;
+  bool reaches = false;
+  for (torch::jit::Value *output : node->outputs ())
+    for (const torch::jit::Use &use : output->uses ())
+      reaches = reaches || is_maximum (use.user)
+          || reaches_a_maximum (use.user, known);
+  known[node] = reaches;
+  return reaches;
+}
+
+/* Keeps every convolution from whose output a maximum is computed off
+ * Winograd. Where the image is flat, a pooling window holds equal values
+ * and PyTorch sends the gradient to the first of them. Winograd rounds
+ * each of a tile's four outputs by another sum wherever the tile's input
+ * is not flat all over, so values equal on the direct kernel came out
+ * unequal, the tie broke elsewhere, and the saliency moved by a pixel
+ * over flat areas: on a test card, 8 % of its maximum with Winograd right
+ * before a max pooling, 1.8 % with another convolution between. */
+void
+keep_ties_exact (const std::vector<torch::jit::Node *> &convs)
+{
+  std::unordered_map<torch::jit::Node *, bool> known;
+
+  for (torch::jit::Node *conv : convs)
+    if (reaches_a_maximum (conv, known))
+      pack_in (conv)->winograd_allowed = false;
+}
+
+/* The oneDNN convolutions of @graph. */
+std::vector<torch::jit::Node *>
+onednn_convs_of (const std::shared_ptr<torch::jit::Graph> &graph)
+{
+  std::vector<torch::jit::Node *> nodes, convs;
+
+  collect_nodes (graph->block (), nodes);
+  for (torch::jit::Node *node : nodes)
+    if (writes_blocked (node))
+      convs.push_back (node);
+  return convs;
 }
 
 }  // namespace
@@ -672,9 +850,29 @@ rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
   }
   if (rewritten > 0) {
     fused = fuse_guided_activations (graph);
+    keep_ties_exact (onednn_convs_of (graph));
     insert_layout_conversions (graph);
   }
   return {rewritten, fused};
+}
+
+unsigned
+count_winograd_convs (const std::shared_ptr<torch::jit::Graph> &graph)
+{
+  unsigned count = 0;
+
+#ifdef GBP_HAVE_IDEEP
+  for (torch::jit::Node *conv : onednn_convs_of (graph)) {
+    c10::intrusive_ptr<ConvPack> pack = pack_in (conv);
+    std::lock_guard<std::mutex> locked (pack->lock);
+    for (const std::shared_ptr<ConvPack::Plan> &plan : pack->plans)
+      if (plan->winograd) {
+        count++;
+        break;
+      }
+  }
+#endif
+  return count;
 }
 
 }  // namespace guidedbp

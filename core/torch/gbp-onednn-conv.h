@@ -35,4 +35,8 @@ struct ConvRewrite {
  * oneDNN path. */
 ConvRewrite rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph);
 
+/* How many of @graph's oneDNN convolutions have run by Winograd
+ * (gbp-winograd-conv.cpp) for some input shape so far. */
+unsigned count_winograd_convs (const std::shared_ptr<torch::jit::Graph> &graph);
+
 }  // namespace guidedbp

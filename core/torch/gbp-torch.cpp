@@ -398,6 +398,19 @@ gbp_torch_model_get_num_fused_activations (const GbpTorchModel *model)
   return model != nullptr ? model->num_fused_activations : 0;
 }
 
+guint
+gbp_torch_model_get_num_winograd_convs (const GbpTorchModel *model)
+{
+  if (model == nullptr)
+    return 0;
+  try {
+    return guidedbp::count_winograd_convs (
+        model->module.get_method ("forward").graph ());
+  } catch (...) {
+    return 0;
+  }
+}
+
 gboolean
 gbp_torch_onednn_convs_available (void)
 {

@@ -120,6 +120,10 @@ guint gbp_engine_get_num_onednn_convs (const GbpEngine * engine);
  * them (with the residual add between, if any). */
 guint gbp_engine_get_num_fused_activations (const GbpEngine * engine);
 
+/* Number of those convolutions that have run by Winograd's F(2x2, 3x3)
+ * (see gbp_torch_model_get_num_winograd_convs()): 0 before the first run. */
+guint gbp_engine_get_num_winograd_convs (const GbpEngine * engine);
+
 /* Label of @class_index, or NULL without labels or out of range. */
 const gchar *gbp_engine_get_label (const GbpEngine * engine,
     gint class_index);

@@ -59,6 +59,12 @@ guint gbp_torch_model_get_num_onednn_convs (const GbpTorchModel * model);
  * of the guided rule backward. */
 guint gbp_torch_model_get_num_fused_activations (const GbpTorchModel * model);
 
+/* How many of those convolutions have run by Winograd's F(2x2, 3x3)
+ * (wide 3x3 ones on CPUs whose oneDNN kernels block channels by 8, such as
+ * AVX2 ones; never one whose output is max-pooled): 0 before the first
+ * run. */
+guint gbp_torch_model_get_num_winograd_convs (const GbpTorchModel * model);
+
 /* Whether this build has the oneDNN convolution path (-Donednn_conv). */
 gboolean gbp_torch_onednn_convs_available (void);
 

@@ -96,6 +96,22 @@ check_against_reference (const gchar * group, GbpEngine * engine,
       "%s %s: correlation %.7f", group, which, a.correlation);
 }
 
+/* Prints how many of @group's convolutions ran by Winograd, and checks
+ * that on a CPU whose oneDNN kernels block channels by 8 (x86 without
+ * AVX-512) these are the ones the fixture says. */
+static void
+check_winograd_convs (const gchar * group, const GbpEngine * engine)
+{
+  guint count = gbp_engine_get_num_winograd_convs (engine);
+
+  g_print ("%-28s convolutions run by Winograd: %u\n", group, count);
+#if defined (__x86_64__) || defined (__i386__)
+  if (gbp_torch_onednn_convs_available ()
+      && !__builtin_cpu_supports ("avx512f"))
+    ck_assert_uint_eq (count, gbp_test_fixture_int (group, "winograd_convs"));
+#endif
+}
+
 START_TEST (test_model_matches_reference)
 {
   const gchar *group = model_groups[_i];
@@ -118,6 +134,7 @@ START_TEST (test_model_matches_reference)
     ck_assert_uint_gt (gbp_engine_get_num_onednn_convs (engine), 0);
 
   check_against_reference (group, engine, "top");
+  check_winograd_convs (group, engine);
   ck_assert (gbp_engine_set_target_class (engine,
           gbp_test_fixture_int (group, "target_class"), &error));
   check_against_reference (group, engine, "target");
@@ -147,6 +164,7 @@ START_TEST (test_folded_model_matches_reference)
   if (gbp_torch_onednn_convs_available ())
     ck_assert_uint_gt (gbp_engine_get_num_fused_activations (engine), 0);
   check_against_reference (group, engine, "top");
+  check_winograd_convs (group, engine);
   gbp_engine_free (engine);
 }
 END_TEST
