@@ -857,7 +857,8 @@ rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
 }
 
 unsigned
-count_winograd_convs (const std::shared_ptr<torch::jit::Graph> &graph)
+count_winograd_convs (
+    [[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph)
 {
   unsigned count = 0;
 
