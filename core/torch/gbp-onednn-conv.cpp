@@ -32,6 +32,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -52,8 +53,8 @@ struct ConvPack : torch::CustomClassHolder {
   std::vector<int64_t> stride, padding, dilation;
   int64_t groups = 1;
   /* Winograd's F(2x2, 3x3) may compute it (gbp-winograd-conv.cpp): 3x3,
-   * stride 1, padding 1, undilated, ungrouped, and no max pooling reads
-   * its output (see keep_ties_exact()). */
+   * stride 1, padding 1, undilated, ungrouped, and no maximum (max
+   * pooling) downstream of it (see keep_ties_exact()). */
   bool winograd_allowed = false;
 
 #ifdef GBP_HAVE_IDEEP
@@ -751,13 +752,17 @@ pack_in (torch::jit::Node *node)
   return torch::jit::toIValue (node->input (at))->toCustomClass<ConvPack> ();
 }
 
-/* Whether @node takes a maximum over values: max pooling, max, amax. */
+/* Whether @node picks the largest or smallest of values (max pooling,
+ * max, maximum, ...), whose gradient goes to the element that wins a tie. */
 bool
 is_maximum (torch::jit::Node *node)
 {
+  static const std::set<std::string> extremes = {"aten::max", "aten::amax",
+    "aten::maximum", "aten::fmax", "aten::min", "aten::amin",
+    "aten::minimum", "aten::fmin"};
   std::string kind = node->kind ().toQualString ();
-  return kind.find ("max_pool") != std::string::npos || kind == "aten::max"
-      || kind == "aten::amax";
+  return kind.find ("max_pool") != std::string::npos
+      || extremes.count (kind) > 0;
 }
 
 /* Whether a maximum is computed from @node's outputs, at any distance;
@@ -771,21 +776,27 @@ reaches_a_maximum (torch::jit::Node *node,
     return it->second;
   bool reaches = false;
   for (torch::jit::Value *output : node->outputs ())
-    for (const torch::jit::Use &use : output->uses ())
-      reaches = reaches || is_maximum (use.user)
-          || reaches_a_maximum (use.user, known);
+    for (const torch::jit::Use &use : output->uses ()) {
+      torch::jit::Node *user = use.user;
+      /* a value a block returns flows on from the node owning the block */
+      if (user->kind () == c10::prim::Return
+          && user->owningBlock ()->owningNode () != nullptr)
+        user = user->owningBlock ()->owningNode ();
+      reaches = reaches || is_maximum (user)
+          || reaches_a_maximum (user, known);
+    }
   known[node] = reaches;
   return reaches;
 }
 
 /* Keeps every convolution from whose output a maximum is computed off
  * Winograd. Where the image is flat, a pooling window holds equal values
- * and PyTorch sends the gradient to the first of them. Winograd rounds
- * each of a tile's four outputs by another sum wherever the tile's input
- * is not flat all over, so values equal on the direct kernel came out
- * unequal, the tie broke elsewhere, and the saliency moved by a pixel
- * over flat areas: on a test card, 8 % of its maximum with Winograd right
- * before a max pooling, 1.8 % with another convolution between. */
+ * and PyTorch sends the gradient to the first of them. Winograd rounds by
+ * other sums than the direct kernel, so values that came out equal there
+ * did not all come out equal here, such ties broke elsewhere, and the
+ * saliency moved by a pixel over flat areas: on a test card, by 8 % of its
+ * maximum with Winograd right before a max pooling, 1.8 % with another
+ * convolution between; with average pooling instead, 2.6e-7. */
 void
 keep_ties_exact (const std::vector<torch::jit::Node *> &convs)
 {

@@ -15,9 +15,12 @@
  * transforms in and out are vectorised over a block of 8 channels, in the
  * blocked layout (nChw8c) the rest of the path keeps activations in.
  *
- * Precision: F(2x2, 3x3) multiplies by 1/2 and adds, so its rounding stays
- * within a few float ulps of the direct sum; F(4x4, 3x3) would save more
- * and lose more.
+ * Precision: F(2x2, 3x3)'s transforms only add, subtract and halve, so it
+ * rounds about as the direct sum does (within 1e-6 of the output's largest
+ * value in the shapes measured); F(4x4, 3x3) would save more products and
+ * lose more precision. Its rounding differs from the direct sum's, though,
+ * and that matters where a maximum follows: see keep_ties_exact() in
+ * gbp-onednn-conv.cpp.
  */
 #ifdef GBP_HAVE_IDEEP
 #include "gbp-winograd-conv.h"
@@ -51,7 +54,7 @@ load (const float *p)
 }
 
 inline void
-store (float *p, Vec v)
+store (float *p, const Vec &v)
 {
   std::memcpy (p, &v, sizeof (v));
 }
@@ -86,8 +89,8 @@ const int64_t MAX_SCRATCH_FLOATS = 4 * 1024 * 1024;
  * down each column of 4 pixels of the row (a column is shared by two
  * tiles), for every block of channels, into @columns; then B across each
  * tile's 4 columns into @points [16][tiles][in channels], all of a tile's
- * channels at a time, so that each write fills whole cache lines (block
- * by block, the writes were a third of the convolution's time). */
+ * channels at a time, so that the writes fill whole cache lines (block by
+ * block, perf found most of the transform's time in its writes). */
 __attribute__ ((always_inline)) inline void
 input_row (const WinogradGeometry &g, const Band &band, const float *src,
     const float *zeros, int64_t ty, float *columns, float *points)
@@ -253,12 +256,15 @@ band_rows_of (const WinogradGeometry &g)
 bool
 winograd_pays_off (const WinogradGeometry &g)
 {
-  /* Measured on AVX2 (bench/README.md), against oneDNN's direct kernel:
-   * with 32 channels or fewer the transforms cost what the products save;
-   * from 64 it gains (ResNet18's 64 channels at 56x56: 1.4 against
-   * 1.7 ms; 256 at 14x14: 0.9 against 1.9 ms) until the image is so small
-   * (512 channels at 7x7, 16 tiles) that the 16 products, each one row
-   * of tiles high, run below the direct kernel's speed. */
+  /* Measured on AVX2 against oneDNN's direct kernel, forward / input
+   * gradient in ms (bench/README.md): with 32 channels or fewer the
+   * transforms cost what the products save (32 -> 64 at 28x28: 0.22 /
+   * 0.20 against 0.20 / 0.19); at 64 in and out it breaks even (56x56:
+   * 1.9 / 1.6 against 1.8 / 1.7); from there it gains (64 -> 128 at
+   * 28x28: 0.80 / 0.71 against 0.94 / 0.91; 256 at 14x14: 1.19 / 1.17
+   * against 1.99 / 1.69) until so few tiles are left that the 16
+   * products run below the direct kernel's speed (512 at 7x7, 16 tiles:
+   * 3.3 / 3.3 against 2.6 / 2.3). */
   return g.in_channels >= 64 && g.out_channels >= 64
       && Tiles (g).count () >= 36;
 }
