@@ -238,7 +238,15 @@ output_row (const WinogradGeometry &g, const Band &band, const float *points,
 DEFINE_TRANSFORMS (avx, __attribute__ ((target ("avx"))))
 DEFINE_TRANSFORMS (generic, )
 
-const bool HAVE_AVX = __builtin_cpu_supports ("avx");
+/* Whether the CPU has AVX. (Asked once, after __builtin_cpu_init (): a
+ * static initializer may run before libgcc's, which fills the answer.) */
+bool
+have_avx ()
+{
+  static const bool avx = (__builtin_cpu_init (),
+      __builtin_cpu_supports ("avx"));
+  return avx;
+}
 
 /* Rows of tiles per band: as many as MAX_SCRATCH_FLOATS holds, at least
  * one. The fewer the bands, the fewer times the weight is read. */
@@ -331,7 +339,7 @@ winograd_conv (const WinogradGeometry &g, const float *src,
 
     at::parallel_for (band.first, band.first + band.rows, 1,
         [&] (int64_t begin, int64_t end) {
-      if (HAVE_AVX)
+      if (have_avx ())
         transform_input_avx (g, band, src, zeros.data (), in_points, begin,
             end);
       else
@@ -348,7 +356,7 @@ winograd_conv (const WinogradGeometry &g, const float *src,
     });
     at::parallel_for (band.first, band.first + band.rows, 1,
         [&] (int64_t begin, int64_t end) {
-      if (HAVE_AVX)
+      if (have_avx ())
         transform_output_avx (g, band, out_points, epilogue, dst, begin,
             end);
       else
