@@ -61,8 +61,8 @@ guint gbp_torch_model_get_num_fused_activations (const GbpTorchModel * model);
 
 /* How many of those convolutions have run by Winograd's F(2x2, 3x3)
  * (wide 3x3 ones on CPUs whose oneDNN kernels block channels by 8, such as
- * AVX2 ones; never one whose output is max-pooled): 0 before the first
- * run. */
+ * AVX2 ones; never one with a max pooling, or another maximum, anywhere
+ * downstream): 0 before the first run. */
 guint gbp_torch_model_get_num_winograd_convs (const GbpTorchModel * model);
 
 /* Whether this build has the oneDNN convolution path (-Donednn_conv). */

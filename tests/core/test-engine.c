@@ -98,7 +98,7 @@ check_against_reference (const gchar * group, GbpEngine * engine,
 
 /* Prints how many of @group's convolutions ran by Winograd, and checks
  * that on a CPU whose oneDNN kernels block channels by 8 (x86 without
- * AVX-512) these are the ones the fixture says. */
+ * AVX-512) there are as many as the fixture says. */
 static void
 check_winograd_convs (const gchar * group, const GbpEngine * engine)
 {
