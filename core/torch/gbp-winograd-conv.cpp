@@ -248,15 +248,22 @@ have_avx ()
   return avx;
 }
 
+/* Floats of scratch memory one row of tiles takes: its points on both
+ * sides of the products. */
+int64_t
+row_floats_of (const WinogradGeometry &g)
+{
+  return POINTS * Tiles (g).cols
+      * (padded (g.in_channels) + padded (g.out_channels));
+}
+
 /* Rows of tiles per band: as many as MAX_SCRATCH_FLOATS holds, at least
  * one. The fewer the bands, the fewer times the weight is read. */
 int64_t
 band_rows_of (const WinogradGeometry &g)
 {
-  const int64_t row_floats = POINTS * Tiles (g).cols
-      * (padded (g.in_channels) + padded (g.out_channels));
   return std::max<int64_t> (1,
-      std::min (Tiles (g).rows, MAX_SCRATCH_FLOATS / row_floats));
+      std::min (Tiles (g).rows, MAX_SCRATCH_FLOATS / row_floats_of (g)));
 }
 
 }  // namespace
@@ -316,8 +323,7 @@ winograd_transform_weight (const float *weight, int64_t out_channels,
 size_t
 winograd_scratch_floats (const WinogradGeometry &g)
 {
-  return (size_t) (POINTS * band_rows_of (g) * Tiles (g).cols
-      * (padded (g.in_channels) + padded (g.out_channels)));
+  return (size_t) (band_rows_of (g) * row_floats_of (g));
 }
 
 void
