@@ -2,19 +2,22 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * 2-D max pooling of activations in oneDNN's channel-blocked layout
- * (nChw8c, or nChw16c on AVX-512), forward and backward.
+ * 2-D max pooling of activations in oneDNN's layouts, forward and
+ * backward: channel-blocked (nChw8c, nChw16c) and channels-last (nhwc,
+ * what oneDNN's brgemm convolutions write on AVX-512 CPUs). Any other
+ * oneDNN layout is reordered to channels-last first.
  *
  * Why: libtorch's MKLDNN max pooling runs oneDNN's training forward, which
  * writes a workspace, and oneDNN's backward, which zeroes and scatters
  * through it: 1.2 + 1.5 ms on ResNet18's 64x112x112 stem, 20 ms a frame on
- * VGG16. Here the forward keeps the winning input position of each output
- * and the backward adds each output gradient there, one block of channels
- * per thread, vectorised over the channels of a block.
+ * VGG16. Its backward also fails on a traced graph's empty stride (which
+ * means "the kernel size"). Here the forward keeps the winning input
+ * position of each output and the backward adds each output gradient
+ * there, one group of channels per thread, vectorised over the channels.
  *
  * Semantics are aten::max_pool2d's: windows clipped to the input, the
  * first maximum in scan order wins, NaN wins. Anything else (dilation, a
- * plain or other layout) goes to aten::max_pool2d.
+ * plain tensor, another data type) goes to aten::max_pool2d.
  */
 #include "gbp-blocked-max-pool.h"
 #include "gbp-guided-ops.h"
@@ -39,9 +42,42 @@ namespace {
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
+/* Channels a thread pools together in the channels-last layout. */
+const int64_t LAST_CHUNK = 16;
+
+/* Where a plane's values are: a plane is a group of channels of one image,
+ * contiguous for each pixel; pixels of a plane are @pixel_stride floats
+ * apart. Blocked layouts: one plane per block, the pixel stride is the
+ * block. Channels-last: planes of LAST_CHUNK channels (the last one may
+ * hold fewer), the pixel stride is the channel count. */
+struct Planes {
+  int64_t images, per_image;    /* planes */
+  int64_t width;                /* channels in a plane; the last: tail */
+  int64_t tail;
+  int64_t pixel_stride;
+  bool channels_last;
+
+  int64_t count () const { return images * per_image; }
+
+  /* channels of plane @p */
+  int64_t width_of (int64_t p) const
+  {
+    return p % per_image == per_image - 1 ? tail : width;
+  }
+
+  /* the offset of plane @p's first value in an image of @pixels pixels */
+  int64_t offset (int64_t p, int64_t pixels) const
+  {
+    int64_t image = p / per_image, group = p % per_image;
+    int64_t image_floats = channels_last ? pixels * pixel_stride :
+        per_image * pixels * width;
+    return image * image_floats + (channels_last ? group * width :
+        group * pixels * width);
+  }
+};
+
 struct Pooling {
-  int64_t planes;               /* batch x channel blocks */
-  int64_t block;                /* channels per block: 8 or 16 */
+  Planes planes;
   int64_t height, width, out_height, out_width;
   int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
   ideep::dims src_dims, dst_dims;
@@ -64,15 +100,36 @@ pooled_size (int64_t size, int64_t kernel, int64_t stride, int64_t pad,
   return out;
 }
 
-/* The shapes of @p: input @src_dims, output @dst_dims, in blocks of
- * @block channels. The backward rebuilds them from what the forward saved. */
+/* The planes of a tensor of @dims in @layout. */
+Planes
+planes_of (const ideep::dims &dims, tag layout)
+{
+  Planes p;
+  p.images = dims[0];
+  p.channels_last = layout == tag::nhwc;
+  if (p.channels_last) {
+    p.width = std::min (LAST_CHUNK, dims[1]);
+    p.per_image = (dims[1] + p.width - 1) / p.width;
+    p.tail = dims[1] - (p.per_image - 1) * p.width;
+    p.pixel_stride = dims[1];
+  } else {
+    /* blocked: channels are padded to whole blocks in memory */
+    p.width = layout == tag::nChw8c ? 8 : 16;
+    p.per_image = (dims[1] + p.width - 1) / p.width;
+    p.tail = p.width;
+    p.pixel_stride = p.width;
+  }
+  return p;
+}
+
+/* The shapes of @p: input @src_dims, output @dst_dims, in @layout. The
+ * backward rebuilds them from what the forward saved. */
 void
 set_shapes (Pooling &p, const ideep::dims &src_dims,
-    const ideep::dims &dst_dims, int64_t block)
+    const ideep::dims &dst_dims, tag layout)
 {
-  p.block = block;
-  p.layout = block == 8 ? tag::nChw8c : tag::nChw16c;
-  p.planes = src_dims[0] * ((src_dims[1] + block - 1) / block);
+  p.layout = layout;
+  p.planes = planes_of (src_dims, layout);
   p.height = src_dims[2];
   p.width = src_dims[3];
   p.out_height = dst_dims[2];
@@ -81,35 +138,43 @@ set_shapes (Pooling &p, const ideep::dims &src_dims,
   p.dst_dims = dst_dims;
 }
 
-/* The pooling of @src by this file's kernels, or false when they do not
- * apply (aten::max_pool2d then does it, and reports what is wrong). */
+/* The layout of @desc among those this file pools, or tag::undef. */
+tag
+layout_of (const ideep::tensor::desc &desc)
+{
+  const ideep::dims dims = desc.get_dims ();
+  for (tag t : {tag::nChw8c, tag::nChw16c, tag::nhwc})
+    if (desc == ideep::tensor::desc (dims, dt::f32, t))
+      return t;
+  return tag::undef;
+}
+
+/* aten's int[2] arguments as two values; an empty one is @fallback
+ * (an empty stride is the kernel size). */
+std::vector<int64_t>
+pair_of (at::IntArrayRef a, std::vector<int64_t> fallback)
+{
+  if (a.empty ())
+    return fallback;
+  return a.size () == 1 ? std::vector<int64_t> {a[0], a[0]} :
+      std::vector<int64_t> (a.begin (), a.end ());
+}
+
+/* The pooling of a float tensor of @dims by this file's kernels, in
+ * @layout; false when they do not apply (aten::max_pool2d then does it,
+ * and reports what is wrong). */
 bool
-plan_pooling (const ideep::tensor &src, at::IntArrayRef kernel,
+plan_pooling (const ideep::dims &dims, tag layout, at::IntArrayRef kernel,
     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
     bool ceil_mode, Pooling &p)
 {
-  auto pair = [] (at::IntArrayRef a, int64_t fallback_0, int64_t fallback_1) {
-    if (a.empty ())
-      return std::vector<int64_t> {fallback_0, fallback_1};
-    return a.size () == 1 ? std::vector<int64_t> {a[0], a[0]} :
-        std::vector<int64_t> (a.begin (), a.end ());
-  };
-  std::vector<int64_t> k = pair (kernel, 0, 0);
-  std::vector<int64_t> s = pair (stride, k[0], k[1]);  /* [] is the kernel */
-  std::vector<int64_t> pad = pair (padding, 0, 0);
-  std::vector<int64_t> d = pair (dilation, 1, 1);
-  ideep::dims dims = src.get_desc ().get_dims ();
+  std::vector<int64_t> k = pair_of (kernel, {0, 0});
+  std::vector<int64_t> s = pair_of (stride, k);
+  std::vector<int64_t> pad = pair_of (padding, {0, 0});
+  std::vector<int64_t> d = pair_of (dilation, {1, 1});
 
-  if (src.get_data_type () != dt::f32 || dims.size () != 4 || k.size () != 2
-      || s.size () != 2 || pad.size () != 2 || d != std::vector<int64_t> {1, 1})
-    return false;
-  int64_t block;
-  if (src.get_desc () == ideep::tensor::desc (dims, dt::f32, tag::nChw8c))
-    block = 8;
-  else if (src.get_desc () == ideep::tensor::desc (dims, dt::f32,
-          tag::nChw16c))
-    block = 16;
-  else
+  if (dims.size () != 4 || k.size () != 2 || s.size () != 2
+      || pad.size () != 2 || d != std::vector<int64_t> {1, 1})
     return false;
   p.kernel_h = k[0];
   p.kernel_w = k[1];
@@ -119,44 +184,47 @@ plan_pooling (const ideep::tensor &src, at::IntArrayRef kernel,
   p.pad_w = pad[1];
   set_shapes (p, dims, {dims[0], dims[1],
         pooled_size (dims[2], k[0], s[0], pad[0], ceil_mode),
-        pooled_size (dims[3], k[1], s[1], pad[1], ceil_mode)}, block);
+        pooled_size (dims[3], k[1], s[1], pad[1], ceil_mode)}, layout);
   return p.out_height > 0 && p.out_width > 0;
 }
 
 /* One output row of one plane: per output pixel and channel the maximum
- * of the window and its input position (y * width + x). */
+ * of the window and its input position (y * width + x). B channels, or
+ * with B = 0 @channels of them (a plane's tail). */
 template <int B>
 __attribute__ ((optimize ("tree-vectorize"))) void
-pool_row (const Pooling &p, const float *plane, int64_t oy, float *out,
-    int32_t *where)
+pool_row (const Pooling &p, const float *plane, int64_t oy, int64_t channels,
+    float *out, int32_t *where)
 {
+  const int64_t n = B > 0 ? B : channels;
+  const int64_t in_stride = p.planes.pixel_stride;
   int64_t y0 = std::max<int64_t> (oy * p.stride_h - p.pad_h, 0);
   int64_t y1 = std::min (oy * p.stride_h - p.pad_h + p.kernel_h, p.height);
 
   for (int64_t ox = 0; ox < p.out_width; ox++) {
     int64_t x0 = std::max<int64_t> (ox * p.stride_w - p.pad_w, 0);
     int64_t x1 = std::min (ox * p.stride_w - p.pad_w + p.kernel_w, p.width);
-    float best[B];
-    int32_t at[B];
+    float best[B > 0 ? B : LAST_CHUNK];
+    int32_t at[B > 0 ? B : LAST_CHUNK];
 
-    for (int c = 0; c < B; c++) {
+    for (int64_t c = 0; c < n; c++) {
       best[c] = -std::numeric_limits<float>::infinity ();
       at[c] = (int32_t) (y0 * p.width + x0);
     }
     for (int64_t y = y0; y < y1; y++)
       for (int64_t x = x0; x < x1; x++) {
-        const float *v = plane + (y * p.width + x) * B;
+        const float *v = plane + (y * p.width + x) * in_stride;
         int32_t position = (int32_t) (y * p.width + x);
         /* branch-free, so that it vectorises */
-        for (int c = 0; c < B; c++) {
+        for (int64_t c = 0; c < n; c++) {
           bool wins = (v[c] > best[c]) | (v[c] != v[c]);
           best[c] = wins ? v[c] : best[c];
           at[c] = wins ? position : at[c];
         }
       }
-    for (int c = 0; c < B; c++) {
-      out[ox * B + c] = best[c];
-      where[ox * B + c] = at[c];
+    for (int64_t c = 0; c < n; c++) {
+      out[ox * in_stride + c] = best[c];
+      where[ox * in_stride + c] = at[c];
     }
   }
 }
@@ -164,19 +232,24 @@ pool_row (const Pooling &p, const float *plane, int64_t oy, float *out,
 void
 pool (const Pooling &p, const float *src, float *dst, int32_t *where)
 {
-  const int64_t plane_in = p.height * p.width * p.block;
-  const int64_t row_out = p.out_width * p.block;
+  const Planes &planes = p.planes;
+  const int64_t pixels_in = p.height * p.width;
+  const int64_t pixels_out = p.out_height * p.out_width;
+  const int64_t row_out = p.out_width * planes.pixel_stride;
 
-  at::parallel_for (0, p.planes * p.out_height, 8,
+  at::parallel_for (0, planes.count () * p.out_height, 8,
       [&] (int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; r++) {
           int64_t plane = r / p.out_height, oy = r % p.out_height;
-          float *out = dst + r * row_out;
-          int32_t *at = where + r * row_out;
-          if (p.block == 8)
-            pool_row<8> (p, src + plane * plane_in, oy, out, at);
+          int64_t channels = planes.width_of (plane);
+          const float *in = src + planes.offset (plane, pixels_in);
+          int64_t at_out = planes.offset (plane, pixels_out) + oy * row_out;
+          if (channels == 16)
+            pool_row<16> (p, in, oy, 16, dst + at_out, where + at_out);
+          else if (channels == 8)
+            pool_row<8> (p, in, oy, 8, dst + at_out, where + at_out);
           else
-            pool_row<16> (p, src + plane * plane_in, oy, out, at);
+            pool_row<0> (p, in, oy, channels, dst + at_out, where + at_out);
         }
       });
 }
@@ -185,25 +258,32 @@ pool (const Pooling &p, const float *src, float *dst, int32_t *where)
  * a thread owns whole planes. */
 void
 unpool_gradient (const Pooling &p, const float *grad, const int32_t *where,
-    float *diff_src)
+    float *diff_src, size_t diff_src_floats)
 {
-  const int64_t plane_in = p.height * p.width * p.block;
-  const int64_t plane_out = p.out_height * p.out_width * p.block;
+  const Planes &planes = p.planes;
+  const int64_t pixels_in = p.height * p.width;
+  const int64_t pixels_out = p.out_height * p.out_width;
+  const int64_t stride = planes.pixel_stride;
 
-  at::parallel_for (0, p.planes, 1, [&] (int64_t begin, int64_t end) {
+  at::parallel_for (0, (int64_t) diff_src_floats, 65536,
+      [&] (int64_t begin, int64_t end) {
+        std::memset (diff_src + begin, 0, (end - begin) * sizeof (float));
+      });
+  at::parallel_for (0, planes.count (), 1, [&] (int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; plane++) {
-      float *d = diff_src + plane * plane_in;
-      const float *g = grad + plane * plane_out;
-      const int32_t *w = where + plane * plane_out;
-      std::memset (d, 0, plane_in * sizeof (float));
-      for (int64_t i = 0; i < plane_out; i += p.block)
-        for (int64_t c = 0; c < p.block; c++)
-          d[(int64_t) w[i + c] * p.block + c] += g[i + c];
+      const int64_t channels = planes.width_of (plane);
+      const int64_t out_at = planes.offset (plane, pixels_out);
+      float *d = diff_src + planes.offset (plane, pixels_in);
+      const float *g = grad + out_at;
+      const int32_t *w = where + out_at;
+      for (int64_t i = 0; i < pixels_out * stride; i += stride)
+        for (int64_t c = 0; c < channels; c++)
+          d[(int64_t) w[i + c] * stride + c] += g[i + c];
     }
   });
 }
 
-/* The pooled tensor (blocked) and where each output's maximum was. */
+/* The pooled tensor (in @p's layout) and where each output's maximum was. */
 at::Tensor
 pool_forward (const Pooling &p, const ideep::tensor &src, at::Tensor &where,
     c10::Device device)
@@ -218,16 +298,40 @@ pool_forward (const Pooling &p, const ideep::tensor &src, at::Tensor &where,
       device);
 }
 
-/* plan_pooling() of a tensor, which must be blocked */
+/* @input's oneDNN tensor in a layout this file pools (reordered to
+ * channels-last if it is in another), and the plan; false where the
+ * kernels do not apply. MKLDNN tensors are read below autograd. */
 bool
 plannable (const at::Tensor &input, at::IntArrayRef kernel,
     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-    bool ceil_mode, Pooling &p)
+    bool ceil_mode, ideep::tensor &src, Pooling &p)
 {
-  /* MKLDNN tensors are read below autograd */
   at::AutoDispatchBelowADInplaceOrView below_autograd;
-  return input.is_mkldnn () && plan_pooling (at::native::itensor_from_mkldnn (
-          input), kernel, stride, padding, dilation, ceil_mode, p);
+  if (!input.is_mkldnn ())
+    return false;
+  src = at::native::itensor_from_mkldnn (input);
+  if (src.get_data_type () != dt::f32)
+    return false;
+  const ideep::dims dims = src.get_desc ().get_dims ();
+  tag layout = dims.size () == 4 ? layout_of (src.get_desc ()) : tag::undef;
+  if (layout == tag::undef && dims.size () == 4) {
+    layout = tag::nhwc;
+    src = src.reorder_if_differ_in (ideep::tensor::desc (dims, dt::f32,
+            layout));
+  }
+  return plan_pooling (dims, layout, kernel, stride, padding, dilation,
+      ceil_mode, p);
+}
+
+/* aten::max_pool2d, for what the kernels here do not take; an empty
+ * stride spelled out, which libtorch's MKLDNN backward cannot take. */
+at::Tensor
+aten_max_pool2d (const at::Tensor &input, at::IntArrayRef kernel,
+    at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+    bool ceil_mode)
+{
+  return at::max_pool2d (input, kernel, stride.empty () ? kernel : stride,
+      padding, dilation, ceil_mode);
 }
 
 using torch::autograd::AutogradContext;
@@ -235,14 +339,13 @@ using torch::autograd::tensor_list;
 
 struct BlockedMaxPool : public torch::autograd::Function<BlockedMaxPool> {
   static at::Tensor forward (AutogradContext *ctx, const at::Tensor &input,
-      const Pooling &p)
+      const ideep::tensor &src, const Pooling &p)
   {
     at::AutoDispatchBelowADInplaceOrView below_autograd;
     at::Tensor where;
-    at::Tensor out = pool_forward (p, at::native::itensor_from_mkldnn (input),
-        where, input.device ());
+    at::Tensor out = pool_forward (p, src, where, input.device ());
     ctx->saved_data["where"] = where;
-    ctx->saved_data["block"] = p.block;
+    ctx->saved_data["layout"] = (int64_t) p.layout;
     ctx->saved_data["src"] = c10::IntArrayRef (p.src_dims);
     ctx->saved_data["dst"] = c10::IntArrayRef (p.dst_dims);
     return out;
@@ -254,7 +357,7 @@ struct BlockedMaxPool : public torch::autograd::Function<BlockedMaxPool> {
     Pooling p = {};
     set_shapes (p, ctx->saved_data["src"].toIntVector (),
         ctx->saved_data["dst"].toIntVector (),
-        ctx->saved_data["block"].toInt ());
+        (tag) ctx->saved_data["layout"].toInt ());
     at::Tensor keep;
     ideep::tensor grad = as_ideep (grads[0], keep).reorder_if_differ_in (
         ideep::tensor::desc (p.dst_dims, dt::f32, p.layout));
@@ -263,9 +366,12 @@ struct BlockedMaxPool : public torch::autograd::Function<BlockedMaxPool> {
 
     unpool_gradient (p, static_cast<const float *> (grad.get_data_handle ()),
         ctx->saved_data["where"].toTensor ().data_ptr<int32_t> (),
-        static_cast<float *> (diff_src.get_data_handle ()));
+        static_cast<float *> (diff_src.get_data_handle ()),
+        diff_src.get_desc ().get_size () / sizeof (float));
+    /* in the layout pooled, which is the input's unless plannable()
+     * reordered it: readers of MKLDNN gradients reorder what they need */
     return {at::native::new_with_itensor_mkldnn (std::move (diff_src),
-            at::kFloat, grads[0].device ()), at::Tensor ()};
+            at::kFloat, grads[0].device ()), at::Tensor (), at::Tensor ()};
   }
 };
 
@@ -275,10 +381,12 @@ blocked_max_pool2d_autograd (const at::Tensor &input, at::IntArrayRef kernel,
     bool ceil_mode)
 {
   Pooling p;
-  if (!plannable (input, kernel, stride, padding, dilation, ceil_mode, p))
-    return at::max_pool2d (input, kernel, stride, padding, dilation,
+  ideep::tensor src;
+  if (!plannable (input, kernel, stride, padding, dilation, ceil_mode, src,
+          p))
+    return aten_max_pool2d (input, kernel, stride, padding, dilation,
         ceil_mode);
-  return BlockedMaxPool::apply (input, p);
+  return BlockedMaxPool::apply (input, src, p);
 }
 
 /* Below autograd (inference tensors): the forward alone. */
@@ -288,13 +396,14 @@ blocked_max_pool2d_plain (const at::Tensor &input, at::IntArrayRef kernel,
     bool ceil_mode)
 {
   Pooling p;
+  ideep::tensor src;
   at::Tensor where;
-  if (!plannable (input, kernel, stride, padding, dilation, ceil_mode, p))
-    return at::max_pool2d (input, kernel, stride, padding, dilation,
+  if (!plannable (input, kernel, stride, padding, dilation, ceil_mode, src,
+          p))
+    return aten_max_pool2d (input, kernel, stride, padding, dilation,
         ceil_mode);
   at::AutoDispatchBelowADInplaceOrView below_autograd;
-  return pool_forward (p, at::native::itensor_from_mkldnn (input), where,
-      input.device ());
+  return pool_forward (p, src, where, input.device ());
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
  */
 #ifdef GBP_HAVE_IDEEP
 #include "gbp-winograd-conv.h"
+#include "gbp-cpu-isa.h"
 
 #include <algorithm>
 #include <cstring>
@@ -238,13 +239,12 @@ output_row (const WinogradGeometry &g, const Band &band, const float *points,
 DEFINE_TRANSFORMS (avx, __attribute__ ((target ("avx"))))
 DEFINE_TRANSFORMS (generic, )
 
-/* Whether the CPU has AVX. (Asked once, after __builtin_cpu_init (): a
- * static initializer may run before libgcc's, which fills the answer.) */
+/* Whether the AVX transforms may run: where oneDNN's effective ISA (the
+ * CPU's, or a lower cap) includes AVX. Asked once. */
 bool
 have_avx ()
 {
-  static const bool avx = (__builtin_cpu_init (),
-      __builtin_cpu_supports ("avx"));
+  static const bool avx = isa_allows_avx ();
   return avx;
 }
 

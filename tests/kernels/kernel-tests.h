@@ -1,0 +1,9 @@
+/* guidedbp tests — the kernel suites
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <check.h>
+#include <glib.h>
+
+Suite *pooling_suite (void);
