@@ -1,13 +1,19 @@
 /* guidedbp benchmark — the engine side of bench/bench.py
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Usage: gbp-bench-server MODEL.pt THREADS [nofold]  (nofold: keep batch norms)
+ * Usage: gbp-bench-server MODEL.pt THREADS [OPTION...]
+ *   nofold   keep batch norms (the engine folds them by default)
+ *   notune   take the kernels by fixed rules instead of timing them at load
+ *   bf16     precision bf16
  * Loads one model and answers commands on stdin, one per line, so that the
  * Python driver can interleave our engine with PyTorch baselines in one run:
  *   guided N W H    N engine runs on a W x H RGBx frame (resize + guided
  *                   forward/backward); prints the N times in ms on one line
  *   forward N       N forward-only passes at the model's input size
  *   rss             peak resident memory of this process in MiB
+ *   load            milliseconds the engine took to load, and of them those
+ *                   spent timing candidate kernels
+ *   kernels         the kernels each layer runs, then a line "end"
  *   quit
  */
 #include <stdio.h>
@@ -89,26 +95,49 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autofree gchar *message = NULL;
   GbpTorchModel *model = NULL;
+  GbpTorchLoadOptions options;
   GbpEngineConfig config;
   GbpEngine *engine;
+  gint64 load_start;
+  gdouble load_ms, tuning_ms;
   char line[256];
 
-  if (argc != 3 && argc != 4) {
-    fprintf (stderr, "usage: %s MODEL.pt THREADS [nofold]\n", argv[0]);
+  if (argc < 3) {
+    fprintf (stderr, "usage: %s MODEL.pt THREADS [nofold] [notune] [bf16]\n",
+        argv[0]);
     return 2;
   }
   gbp_engine_config_init (&config);
   config.model_path = argv[1];
   config.num_threads = atoi (argv[2]);
-  config.fold_batch_norm = !(argc == 4 && g_str_equal (argv[3], "nofold"));
+  for (int i = 3; i < argc; i++) {
+    if (g_str_equal (argv[i], "nofold"))
+      config.fold_batch_norm = FALSE;
+    else if (g_str_equal (argv[i], "notune"))
+      config.tune_kernels = FALSE;
+    else if (g_str_equal (argv[i], "bf16"))
+      config.precision = GBP_PRECISION_BF16;
+    else {
+      fprintf (stderr, "unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  load_start = g_get_monotonic_time ();
   engine = gbp_engine_new (&config, &error);
+  load_ms = (g_get_monotonic_time () - load_start) / 1000.0;
+  tuning_ms = gbp_torch_tuning_milliseconds ();
   if (engine == NULL) {
     fprintf (stderr, "%s\n", error->message);
     return 1;
   }
   /* forward-only floor: a second copy of the model, outside the engine */
-  if (gbp_torch_model_load (argv[1], "cpu", NULL,
-          config.fold_batch_norm, &model, &message) != GBP_TORCH_OK) {
+  gbp_torch_load_options_init (&options);
+  options.fold_batch_norm = config.fold_batch_norm;
+  options.tune_kernels = config.tune_kernels;
+  options.precision = config.precision == GBP_PRECISION_BF16 ?
+      GBP_TORCH_PRECISION_BF16 : GBP_TORCH_PRECISION_FP32;
+  if (gbp_torch_model_load (argv[1], &options, &model,
+          &message) != GBP_TORCH_OK) {
     fprintf (stderr, "%s\n", message);
     return 1;
   }
@@ -128,6 +157,14 @@ main (int argc, char **argv)
 
       getrusage (RUSAGE_SELF, &usage);
       printf ("%.1f\n", usage.ru_maxrss / 1024.0);
+      fflush (stdout);
+    } else if (strncmp (line, "load", 4) == 0) {
+      printf ("%.1f %.1f\n", load_ms, tuning_ms);
+      fflush (stdout);
+    } else if (strncmp (line, "kernels", 7) == 0) {
+      g_autofree gchar *kernels = gbp_engine_describe_kernels (engine);
+
+      printf ("%send\n", kernels);
       fflush (stdout);
     } else if (strncmp (line, "quit", 4) == 0)
       break;

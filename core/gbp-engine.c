@@ -56,6 +56,8 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .labels_path = NULL,
     .gradcam_layer = NULL,
     .fold_batch_norm = TRUE,
+    .tune_kernels = TRUE,
+    .precision = GBP_PRECISION_FP32,
   };
   for (guint c = 0; c < 3; c++) {
     config->mean[c] = imagenet_mean[c];
@@ -125,6 +127,13 @@ validate_config (const GbpEngineConfig * config, GError ** error)
         MAX_THREADS);
     return FALSE;
   }
+  if (config->precision != GBP_PRECISION_FP32
+      && config->precision != GBP_PRECISION_BF16) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "precision %d is invalid (GBP_PRECISION_FP32 or GBP_PRECISION_BF16)",
+        (gint) config->precision);
+    return FALSE;
+  }
   if (config->target_class < GBP_TARGET_CLASS_TOP) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "target class %d is invalid (-1 for the top class, else >= 0)",
@@ -132,6 +141,15 @@ validate_config (const GbpEngineConfig * config, GError ** error)
     return FALSE;
   }
   return TRUE;
+}
+
+static GbpEngineStats
+engine_stats (const GbpEngine * engine)
+{
+  GbpEngineStats stats;
+
+  gbp_engine_get_stats (engine, &stats);
+  return stats;
 }
 
 static GbpError
@@ -210,6 +228,7 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
     GError ** error)
 {
   g_autofree gchar *message = NULL;
+  GbpTorchLoadOptions options;
   GbpTorchStatus status;
 
   if (config->num_threads > 0) {
@@ -222,15 +241,21 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   }
   if (!check_model_file (config->model_path, error))
     return FALSE;
-  status = gbp_torch_model_load (config->model_path, config->device,
-      config->gradcam_layer, config->fold_batch_norm, &engine->model,
+  gbp_torch_load_options_init (&options);
+  options.device = config->device;
+  options.cam_layer = config->gradcam_layer;
+  options.fold_batch_norm = config->fold_batch_norm;
+  options.tune_kernels = config->tune_kernels;
+  options.precision = config->precision == GBP_PRECISION_BF16 ?
+      GBP_TORCH_PRECISION_BF16 : GBP_TORCH_PRECISION_FP32;
+  status = gbp_torch_model_load (config->model_path, &options, &engine->model,
       &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),
         "cannot load model '%s': %s", config->model_path, message);
     return FALSE;
   }
-  if (gbp_torch_model_get_num_guided_nodes (engine->model) == 0) {
+  if (engine_stats (engine).guided_nodes == 0) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_UNSUPPORTED,
         "model '%s' has no ReLU-family activation (relu, relu6, hardtanh "
         "with min 0): guided backpropagation needs them", config->model_path);
@@ -304,32 +329,56 @@ gbp_engine_get_num_classes (const GbpEngine * engine)
   return engine->num_classes;
 }
 
+void
+gbp_engine_get_stats (const GbpEngine * engine, GbpEngineStats * stats)
+{
+  GbpTorchStats torch;
+
+  g_return_if_fail (engine != NULL && stats != NULL);
+  gbp_torch_model_get_stats (engine->model, &torch);
+  *stats = (GbpEngineStats) {
+    .guided_nodes = torch.guided_nodes,
+    .onednn_convs = torch.onednn_convs,
+    .fused_activations = torch.fused_activations,
+    .winograd_convs = torch.winograd_convs,
+    .onednn_linears = torch.onednn_linears,
+    .weight_reorders = torch.weight_reorders,
+  };
+}
+
+gchar *
+gbp_engine_describe_kernels (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, NULL);
+  return gbp_torch_model_describe_kernels (engine->model);
+}
+
 guint
 gbp_engine_get_num_guided_nodes (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, 0);
-  return gbp_torch_model_get_num_guided_nodes (engine->model);
+  return engine_stats (engine).guided_nodes;
 }
 
 guint
 gbp_engine_get_num_onednn_convs (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, 0);
-  return gbp_torch_model_get_num_onednn_convs (engine->model);
+  return engine_stats (engine).onednn_convs;
 }
 
 guint
 gbp_engine_get_num_fused_activations (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, 0);
-  return gbp_torch_model_get_num_fused_activations (engine->model);
+  return engine_stats (engine).fused_activations;
 }
 
 guint
 gbp_engine_get_num_winograd_convs (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, 0);
-  return gbp_torch_model_get_num_winograd_convs (engine->model);
+  return engine_stats (engine).winograd_convs;
 }
 
 const gchar *

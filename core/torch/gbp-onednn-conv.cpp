@@ -23,10 +23,9 @@
  */
 #include "gbp-onednn-conv.h"
 #include "gbp-blocked-layout.h"
-#include "gbp-conv-gemm-gradient.h"
+#include "gbp-conv-pack.h"
 #include "gbp-guided-ops.h"
 #include "gbp-mkldnn-bridge.h"
-#include "gbp-winograd-conv.h"
 
 #include <algorithm>
 #include <cmath>
@@ -45,233 +44,7 @@
 
 namespace guidedbp {
 
-/* One frozen convolution: its plain weight and geometry, and per input
- * shape the oneDNN primitives with the weight packed for each. */
-struct ConvPack : torch::CustomClassHolder {
-  at::Tensor weight;            /* [out, in / groups, kh, kw], contiguous */
-  at::Tensor bias;              /* [out], or undefined */
-  std::vector<int64_t> stride, padding, dilation;
-  int64_t groups = 1;
-  /* Winograd's F(2x2, 3x3) may compute it (gbp-winograd-conv.cpp): 3x3,
-   * stride 1, padding 1, undilated, ungrouped, and no maximum (max
-   * pooling) downstream of it (see keep_ties_exact()). */
-  bool winograd_allowed = false;
-
 #ifdef GBP_HAVE_IDEEP
-  /* What the forward primitive adds after the convolution (fused from the
-   * graph, see fuse_guided_activations()): a residual input summed in, and
-   * the activation clamp(x, 0, max) (max infinite: ReLU). */
-  struct PostOps {
-    bool residual = false;
-    bool activation = false;
-    double max_val = 0;
-
-    bool operator== (const PostOps &o) const
-    {
-      return residual == o.residual && activation == o.activation
-          && max_val == o.max_val;
-    }
-  };
-
-  struct Plan {
-    ideep::dims src_dims;
-    PostOps post_ops;
-    dnnl::convolution_forward::primitive_desc forward_pd;
-    dnnl::convolution_forward forward;
-    ideep::tensor forward_weight, bias;
-    dnnl::convolution_backward_data::primitive_desc backward_pd;
-    dnnl::convolution_backward_data backward;
-    ideep::tensor backward_weight;
-    /* oneDNN's input gradient kernel is its one-thread GEMM one: ours
-     * instead (gbp-conv-gemm-gradient.cpp) */
-    bool gemm_backward = false;
-    /* both directions by Winograd, in the 8-channel blocked layout,
-     * instead of the primitives */
-    bool winograd = false;
-  };
-
-  std::mutex lock;
-  /* a model sees one input shape in practice; a few are kept */
-  std::vector<std::shared_ptr<Plan>> plans;
-  /* The weight transformed for Winograd in each direction, and the bias
-   * padded to whole channel blocks: made with the first plan that uses
-   * them. */
-  std::vector<float> winograd_forward, winograd_backward, winograd_bias;
-
-  std::shared_ptr<Plan> plan_for (const ideep::dims &src_dims,
-      const PostOps &post_ops);
-  void transform_for_winograd ();
-#endif
-};
-
-#ifdef GBP_HAVE_IDEEP
-namespace {
-
-using tag = dnnl::memory::format_tag;
-using dt = dnnl::memory::data_type;
-const size_t MAX_PLANS = 4;
-
-ideep::dims
-output_dims (const ConvPack &pack, const ideep::dims &src)
-{
-  ideep::dims dst = {src[0], pack.weight.size (0)};
-  for (size_t d = 0; d < 2; d++) {
-    int64_t extent = pack.dilation[d] * (pack.weight.size (2 + d) - 1) + 1;
-    int64_t size = (src[2 + d] + 2 * pack.padding[d] - extent)
-        / pack.stride[d] + 1;
-    TORCH_CHECK (size > 0, "the input of a convolution is ", src[2], "x",
-        src[3], " pixels, smaller than its ", pack.weight.size (2), "x",
-        pack.weight.size (3), " kernel");
-    dst.push_back (size);
-  }
-  return dst;
-}
-
-/* The plain weight as oneDNN sees it: grouped weights get a leading
- * groups dimension over the same memory. */
-ideep::tensor
-plain_weight (const ConvPack &pack)
-{
-  ideep::dims dims (pack.weight.sizes ().begin (), pack.weight.sizes ().end ());
-  void *data = pack.weight.data_ptr ();
-
-  if (pack.groups == 1)
-    return ideep::tensor ({dims, dt::f32, tag::oihw}, data);
-  dims[0] /= pack.groups;
-  dims.insert (dims.begin (), pack.groups);
-  return ideep::tensor ({dims, dt::f32, tag::goihw}, data);
-}
-
-/* Whether @pack's convolution of an input of @src_dims runs by Winograd:
- * where the geometry allows it, where oneDNN's own kernel would keep both
- * sides blocked by 8 channels (the CPUs, AVX2 and older, where it was
- * measured: on AVX-512 ones oneDNN blocks by 16 and has its own Winograd
- * kernels), and where it pays off. */
-bool
-use_winograd (const ConvPack &pack,
-    const dnnl::convolution_forward::primitive_desc &forward_pd,
-    const ideep::dims &src_dims, const ideep::dims &dst_dims)
-{
-  auto blocked_by_8 = [] (const ideep::dims &dims) {
-    return dnnl::memory::desc (dims, dt::f32, tag::nChw8c);
-  };
-  return pack.winograd_allowed
-      && forward_pd.src_desc () == blocked_by_8 (src_dims)
-      && forward_pd.dst_desc () == blocked_by_8 (dst_dims)
-      && winograd_pays_off ({src_dims[1], dst_dims[1], src_dims[2],
-            src_dims[3]});
-}
-
-}  // namespace
-
-/* Under the lock. */
-void
-ConvPack::transform_for_winograd ()
-{
-  const float *w = weight.data_ptr<float> ();
-  const int64_t out_channels = weight.size (0);
-
-  winograd_forward = winograd_transform_weight (w, out_channels,
-      weight.size (1), WinogradDirection::FORWARD);
-  winograd_backward = winograd_transform_weight (w, out_channels,
-      weight.size (1), WinogradDirection::INPUT_GRADIENT);
-  if (bias.defined ()) {
-    winograd_bias.assign (out_channels + WINOGRAD_CHANNEL_BLOCK, 0.0f);
-    std::copy_n (bias.data_ptr<float> (), out_channels,
-        winograd_bias.begin ());
-  }
-}
-
-std::shared_ptr<ConvPack::Plan>
-ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops)
-{
-  std::lock_guard<std::mutex> locked (lock);
-  for (const std::shared_ptr<Plan> &plan : plans)
-    if (plan->src_dims == src_dims && plan->post_ops == post_ops)
-      return plan;
-
-  TORCH_CHECK (src_dims.size () == 4 && src_dims[1] == weight.size (1) * groups,
-      "a convolution expecting ", weight.size (1) * groups, " channels got "
-      "an input of ", src_dims.size () == 4 ? src_dims[1] : 0, " channels");
-  auto plan = std::make_shared<Plan> ();
-  ideep::engine &engine = ideep::engine::cpu_engine ();
-  ideep::tensor weight_plain = plain_weight (*this);
-  ideep::dims dst_dims = output_dims (*this, src_dims);
-  ideep::dims strides (stride.begin (), stride.end ());
-  ideep::dims pads (padding.begin (), padding.end ());
-  ideep::dims dilates;            /* oneDNN counts the gaps: 0 is dense */
-  for (int64_t d : dilation)
-    dilates.push_back (d - 1);
-
-  /* "any": oneDNN picks the layouts its fastest kernel wants */
-  dnnl::memory::desc src_any (src_dims, dt::f32, tag::any);
-  dnnl::memory::desc dst_any (dst_dims, dt::f32, tag::any);
-  dnnl::memory::desc weight_any (weight_plain.get_desc ().get_dims (), dt::f32,
-      tag::any);
-  dnnl::memory::desc bias_desc = bias.defined () ?
-      dnnl::memory::desc ({weight.size (0)}, dt::f32, tag::x) :
-      dnnl::memory::desc ();
-
-  /* Scratch memory is passed with each run: oneDNN's own lives in the
-   * thread that made the primitive, and the element runs it in another
-   * (a GEMM kernel then fails with "could not execute a primitive"). */
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode (dnnl::scratchpad_mode::user);
-  dnnl::primitive_attr forward_attr;   /* not a copy: copies share state */
-  forward_attr.set_scratchpad_mode (dnnl::scratchpad_mode::user);
-  dnnl::post_ops fused;
-  if (post_ops.residual)
-    fused.append_sum (1.0f);
-  if (post_ops.activation && std::isinf (post_ops.max_val))
-    fused.append_eltwise (1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-  else if (post_ops.activation)
-    fused.append_eltwise (1.0f, dnnl::algorithm::eltwise_clip, 0.0f,
-        (float) post_ops.max_val);
-  forward_attr.set_post_ops (fused);
-
-  plan->src_dims = src_dims;
-  plan->post_ops = post_ops;
-  /* inference: some kernels take post-ops only there, and a convolution
-   * keeps nothing for its backward anyway */
-  plan->forward_pd = dnnl::convolution_forward::primitive_desc (
-      {dnnl::prop_kind::forward_inference,
-        dnnl::algorithm::convolution_direct, src_any, weight_any, bias_desc,
-        dst_any, strides, dilates, pads, pads}, forward_attr, engine);
-  plan->winograd = use_winograd (*this, plan->forward_pd, src_dims,
-      dst_dims);
-  if (plan->winograd && winograd_forward.empty ())
-    transform_for_winograd ();
-
-  if (!plan->winograd) {
-    plan->forward = dnnl::convolution_forward (plan->forward_pd);
-    plan->forward_weight = weight_plain.reorder_if_differ_in (
-        plan->forward_pd.weights_desc ());
-    if (bias.defined ())
-      plan->bias = ideep::tensor ({{weight.size (0)}, dt::f32, tag::x},
-          bias.data_ptr ());
-
-    dnnl::convolution_forward::primitive_desc backward_hint (
-        {dnnl::prop_kind::forward_training,
-          dnnl::algorithm::convolution_direct, src_any, weight_any,
-          bias_desc, dst_any, strides, dilates, pads, pads}, attr, engine);
-    plan->backward_pd = dnnl::convolution_backward_data::primitive_desc (
-        {dnnl::algorithm::convolution_direct, src_any, weight_any, dst_any,
-          strides, dilates, pads, pads}, attr, engine, backward_hint);
-    plan->gemm_backward = groups == 1 && std::string (
-        plan->backward_pd.impl_info_str ()).find ("gemm") != std::string::npos;
-    if (!plan->gemm_backward) {
-      plan->backward = dnnl::convolution_backward_data (plan->backward_pd);
-      plan->backward_weight = weight_plain.reorder_if_differ_in (
-          plan->backward_pd.weights_desc ());
-    }
-  }
-
-  if (plans.size () == MAX_PLANS)
-    plans.erase (plans.begin ());
-  plans.push_back (plan);
-  return plan;
-}
-
 namespace {
 
 using torch::autograd::AutogradContext;
@@ -287,37 +60,8 @@ post_ops_of (bool residual, c10::optional<double> max_val)
   return post_ops;
 }
 
-/* @pack's convolution in @direction of the blocked @src into the blocked
- * @dst (which holds the residual if @epilogue adds one), image by image,
- * by Winograd. */
-void
-run_winograd (const ConvPack &pack, WinogradDirection direction,
-    const ideep::tensor &src, const WinogradEpilogue &epilogue,
-    ideep::tensor &dst)
-{
-  const ideep::dims src_dims = src.get_desc ().get_dims ();
-  const ideep::dims dst_dims = dst.get_desc ().get_dims ();
-  const WinogradGeometry g = {src_dims[1], dst_dims[1], src_dims[2],
-    src_dims[3]};
-  const std::vector<float> &weight = direction == WinogradDirection::FORWARD ?
-      pack.winograd_forward : pack.winograd_backward;
-  const int64_t images = src_dims[0];
-  const size_t src_image = src.get_desc ().get_size () / sizeof (float)
-      / images;
-  const size_t dst_image = dst.get_desc ().get_size () / sizeof (float)
-      / images;
-  const float *in = static_cast<const float *> (src.get_data_handle ());
-  float *out = static_cast<float *> (dst.get_data_handle ());
-  at::Tensor scratch = at::empty ({(int64_t) winograd_scratch_floats (g)},
-      at::kFloat);
-
-  for (int64_t n = 0; n < images; n++)
-    winograd_conv (g, in + n * src_image, weight.data (), epilogue,
-        scratch.data_ptr<float> (), out + n * dst_image);
-}
-
 /* The convolution of @input, plus @residual, then clamped to [0, max_val]
- * when one is given, in one oneDNN primitive. */
+ * when one is given, by the kernel planned for its shape. */
 at::Tensor
 conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual,
     const c10::intrusive_ptr<ConvPack> &pack, c10::optional<double> max_val)
@@ -330,37 +74,22 @@ conv_forward (const at::Tensor &input, const c10::optional<at::Tensor> &residual
       && residual->defined (), max_val);
   at::Tensor keep, keep_residual;
   ideep::tensor src = as_ideep (input, keep);
+  ideep::tensor added;
+  if (post_ops.residual)
+    added = as_ideep (*residual, keep_residual);
   std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
-      src.get_desc ().get_dims (), post_ops);
-  ideep::tensor src_ready = src.reorder_if_differ_in (
-      plan->forward_pd.src_desc ());
-  ideep::tensor dst (plan->forward_pd.dst_desc ());
+      src.get_desc ().get_dims (), post_ops, &src,
+      post_ops.residual ? &added : nullptr);
+  ideep::tensor src_ready = src.reorder_if_differ_in (plan->forward.in_desc);
+  ideep::tensor dst (plan->forward.out_desc);
 
   if (post_ops.residual) {
-    ideep::tensor added = as_ideep (*residual, keep_residual);
     TORCH_CHECK (added.get_desc ().get_dims () == dst.get_desc ().get_dims (),
         "a residual add of tensors of different shapes");
     /* the sum post-op adds the convolution to what dst holds */
     added.reorder_to (dst);
   }
-  if (plan->winograd) {
-    WinogradEpilogue epilogue;
-    if (!pack->winograd_bias.empty ())
-      epilogue.bias = pack->winograd_bias.data ();
-    epilogue.accumulate = post_ops.residual;
-    epilogue.clamp = post_ops.activation;
-    epilogue.clamp_max = (float) post_ops.max_val;
-    run_winograd (*pack, WinogradDirection::FORWARD, src_ready, epilogue,
-        dst);
-  } else {
-    ideep::tensor scratchpad (plan->forward_pd.scratchpad_desc ());
-    std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC, src_ready}, {DNNL_ARG_WEIGHTS, plan->forward_weight},
-      {DNNL_ARG_DST, dst}, {DNNL_ARG_SCRATCHPAD, scratchpad}};
-    if (pack->bias.defined ())
-      args.insert ({DNNL_ARG_BIAS, plan->bias});
-    plan->forward.execute (ideep::stream::default_stream (), args);
-  }
+  run_conv_forward (*pack, *plan, src_ready, dst);
   return at::native::new_with_itensor_mkldnn (std::move (dst), at::kFloat,
       input.device ());
 }
@@ -408,34 +137,6 @@ activation_gradient (const ideep::tensor &out, const ideep::tensor &grad,
   return result;
 }
 
-/* The input gradient, in the plain layout, of @pack's convolution of an
- * input of @src_dims, given @grad at its output. */
-ideep::tensor
-input_gradient_by_gemm (const ConvPack &pack, const ideep::dims &src_dims,
-    const ideep::tensor &grad)
-{
-  ideep::dims dst_dims = output_dims (pack, src_dims);
-  ConvGeometry g = {src_dims[1], src_dims[2], src_dims[3],
-    dst_dims[1], dst_dims[2], dst_dims[3],
-    pack.weight.size (2), pack.weight.size (3),
-    pack.stride[0], pack.stride[1], pack.padding[0], pack.padding[1],
-    pack.dilation[0], pack.dilation[1]};
-  ideep::tensor diff_dst = grad.reorder_if_differ_in (
-      ideep::tensor::desc (dst_dims, dt::f32, tag::nchw));
-  ideep::tensor diff_src (ideep::tensor::desc (src_dims, dt::f32, tag::nchw));
-  at::Tensor scratch = at::empty (
-      {(int64_t) conv_gemm_gradient_scratch_floats (g)}, at::kFloat);
-  const float *dst = static_cast<const float *> (diff_dst.get_data_handle ());
-  float *src = static_cast<float *> (diff_src.get_data_handle ());
-
-  for (int64_t n = 0; n < src_dims[0]; n++)
-    conv_input_gradient_by_gemm (g, pack.weight.data_ptr<float> (),
-        dst + n * g.out_channels * g.out_height * g.out_width,
-        scratch.data_ptr<float> (),
-        src + n * g.in_channels * g.in_height * g.in_width);
-  return diff_src;
-}
-
 /* The input gradient of the convolution planned for @sizes. */
 ideep::tensor
 conv_input_gradient (const c10::intrusive_ptr<ConvPack> &pack,
@@ -443,27 +144,8 @@ conv_input_gradient (const c10::intrusive_ptr<ConvPack> &pack,
     const ideep::tensor &grad)
 {
   std::shared_ptr<ConvPack::Plan> plan = pack->plan_for (
-      ideep::dims (sizes.begin (), sizes.end ()), post_ops);
-  if (plan->gemm_backward)
-    return input_gradient_by_gemm (*pack, plan->src_dims, grad);
-  if (plan->winograd) {
-    ideep::tensor diff_dst = grad.reorder_if_differ_in (
-        plan->forward_pd.dst_desc ());
-    ideep::tensor diff_src (plan->forward_pd.src_desc ());
-    run_winograd (*pack, WinogradDirection::INPUT_GRADIENT, diff_dst,
-        WinogradEpilogue (), diff_src);
-    return diff_src;
-  }
-  ideep::tensor diff_dst = grad.reorder_if_differ_in (
-      plan->backward_pd.diff_dst_desc ());
-  ideep::tensor diff_src (plan->backward_pd.diff_src_desc ());
-  ideep::tensor scratchpad (plan->backward_pd.scratchpad_desc ());
-
-  plan->backward.execute (ideep::stream::default_stream (), {
-        {DNNL_ARG_DIFF_DST, diff_dst},
-        {DNNL_ARG_WEIGHTS, plan->backward_weight},
-        {DNNL_ARG_DIFF_SRC, diff_src}, {DNNL_ARG_SCRATCHPAD, scratchpad}});
-  return diff_src;
+      ideep::dims (sizes.begin (), sizes.end ()), post_ops, nullptr, nullptr);
+  return run_conv_backward (*pack, *plan, grad);
 }
 
 /* @gradient as a tensor in the layout (@blocked or not) of the input it
@@ -839,7 +521,8 @@ onednn_conv_available ()
 }
 
 ConvRewrite
-rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
+rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph,
+    const KernelPolicy &policy)
 {
   std::vector<torch::jit::Node *> nodes;
   unsigned rewritten = 0, fused = 0;
@@ -851,6 +534,7 @@ rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
     c10::intrusive_ptr<ConvPack> pack = pack_of (node);
     if (!pack)
       continue;
+    pack->policy = policy;
     torch::jit::WithInsertPoint insert_point (node);
     torch::jit::Value *pack_value = graph->insertConstant (c10::IValue (pack));
     torch::jit::Value *replacement = graph->insert (
@@ -867,24 +551,33 @@ rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
   return {rewritten, fused};
 }
 
-unsigned
-count_winograd_convs (
-    [[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph)
+void
+add_conv_stats ([[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph,
+    [[maybe_unused]] KernelStats &stats)
 {
-  unsigned count = 0;
-
 #ifdef GBP_HAVE_IDEEP
   for (torch::jit::Node *conv : onednn_convs_of (graph)) {
     c10::intrusive_ptr<ConvPack> pack = pack_in (conv);
     std::lock_guard<std::mutex> locked (pack->lock);
-    for (const std::shared_ptr<ConvPack::Plan> &plan : pack->plans)
-      if (plan->winograd) {
-        count++;
-        break;
-      }
+    bool winograd = false;
+    stats.weight_reorders += pack->weight_reorders;
+    for (const std::shared_ptr<ConvPack::Plan> &plan : pack->plans) {
+      const ideep::dims &in = plan->src_dims;
+      winograd = winograd || plan->forward.name.find ("wino")
+          != std::string::npos || plan->backward.name.find ("wino")
+          != std::string::npos;
+      stats.choices.push_back ("conv " + std::to_string (in[1]) + "x"
+          + std::to_string (in[2]) + "x" + std::to_string (in[3]) + " -> "
+          + std::to_string (plan->dst_dims[1]) + " k"
+          + std::to_string (pack->weight.size (2)) + "x"
+          + std::to_string (pack->weight.size (3)) + " s"
+          + std::to_string (pack->stride[0]) + " g"
+          + std::to_string (pack->groups) + ": forward "
+          + plan->forward.name + ", input gradient " + plan->backward.name);
+    }
+    stats.winograd_convs += winograd;
   }
 #endif
-  return count;
 }
 
 }  // namespace guidedbp

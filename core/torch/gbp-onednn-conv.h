@@ -10,6 +10,8 @@
 
 #include <torch/csrc/jit/ir/ir.h>
 
+#include "gbp-kernel-choice.h"
+
 namespace guidedbp {
 
 /* Whether this build has the oneDNN convolution path (ideep and oneDNN
@@ -33,10 +35,12 @@ struct ConvRewrite {
  * guidedbp::onednn_conv_guided. Then converts to the plain layout only
  * where a consumer cannot read the blocked one. Counts nothing without the
  * oneDNN path. */
-ConvRewrite rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph);
+ConvRewrite rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph,
+    const KernelPolicy &policy);
 
-/* How many of @graph's oneDNN convolutions have run by Winograd
- * (gbp-winograd-conv.cpp) for some input shape so far. */
-unsigned count_winograd_convs (const std::shared_ptr<torch::jit::Graph> &graph);
+/* Adds what @graph's oneDNN convolutions have chosen and packed so far
+ * to @stats. */
+void add_conv_stats (const std::shared_ptr<torch::jit::Graph> &graph,
+    KernelStats &stats);
 
 }  // namespace guidedbp

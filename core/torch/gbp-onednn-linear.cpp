@@ -2,15 +2,20 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Linear layers through oneDNN, forward and input gradient.
+ * Linear layers through oneDNN inner products with packed weights,
+ * forward and input gradient.
  *
  * Why: libtorch sends a batch-1 linear layer (aten::addmm forward, aten::mm
  * backward) to the system BLAS, which on Debian is the single-threaded
- * reference BLAS unless the user selects another. oneDNN, built into
- * libtorch for its convolutions, has tuned, threaded inner products that
- * read the plain row-major weight as it is, so nothing is packed or copied
- * at load time. On AlexNet, whose three linear layers hold 94 % of its
- * weights, this is most of the guided pass (bench/README.md).
+ * reference BLAS unless the user selects another; its own oneDNN inner
+ * product (at::mkldnn_linear) reorders the plain weight on every call
+ * where the kernel wants another layout: on AVX-512 CPUs oneDNN's brgemm
+ * inner product wants AB16b64a, and AlexNet's fc6 alone took 66 ms a frame
+ * to reorder. Here each layer's weight is packed once per batch size and
+ * direction, into the layout the chosen kernel wants, and the kernels are
+ * chosen like the convolutions' (gbp-kernel-choice.h). Once both
+ * directions are packed and neither reads the plain weight, the plain copy
+ * is released: AlexNet's three layers hold 224 MiB.
  *
  * Only the input gradient is ever computed: the engine's weights are
  * frozen constants that never require grad.
@@ -18,100 +23,469 @@
 #include "gbp-onednn-linear.h"
 #include "gbp-guided-ops.h"
 
+#include <atomic>
+#include <mutex>
 #include <vector>
 
 #include <ATen/ATen.h>
+#include <torch/custom_class.h>
 #include <torch/library.h>
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
+
+#ifdef GBP_HAVE_IDEEP
+#include "gbp-mkldnn-bridge.h"
+#endif
 
 namespace guidedbp {
+
+/* One frozen linear layer and, per batch size, its kernels. */
+struct LinearPack : torch::CustomClassHolder {
+  at::Tensor weight;            /* [out, in], contiguous; may be released */
+  at::Tensor bias;              /* [out], or undefined */
+  int64_t in_features = 0, out_features = 0;
+  KernelPolicy policy;
+  std::atomic<unsigned> weight_reorders {0};
+
+#ifdef GBP_HAVE_IDEEP
+  struct Step {
+    std::string name;
+    dnnl::primitive primitive;
+    ideep::tensor weight;       /* packed for the primitive */
+    ideep::tensor::desc in_desc, out_desc, scratchpad_desc;
+  };
+
+  struct Plan {
+    int64_t batch;
+    Step forward, backward;
+  };
+
+  std::mutex lock;
+  std::vector<std::shared_ptr<Plan>> plans;
+  /* a packed copy to make other layouts from once @weight is released */
+  ideep::tensor source;
+
+  std::shared_ptr<Plan> plan_for (int64_t batch);
+  at::Tensor plain_weight ();
+
+private:
+  ideep::tensor packed (const ideep::tensor::desc &desc);
+#endif
+};
+
+#ifdef GBP_HAVE_IDEEP
+namespace {
+
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+using Step = LinearPack::Step;
+using Plan = LinearPack::Plan;
+
+const size_t MAX_PLANS = 4;
+
+dt
+type_of (const LinearPack &pack)
+{
+  return pack.policy.precision == Precision::BF16 ? dt::bf16 : dt::f32;
+}
+
+dnnl::primitive_attr
+user_scratchpad ()
+{
+  dnnl::primitive_attr attr;
+  /* oneDNN's own scratchpad lives in the thread that made the primitive;
+   * the element runs it in another */
+  attr.set_scratchpad_mode (dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+dnnl::inner_product_forward::desc
+forward_desc (const LinearPack &pack, int64_t batch, dnnl::prop_kind prop)
+{
+  dnnl::memory::desc bias = pack.bias.defined () ?
+      dnnl::memory::desc ({pack.out_features}, dt::f32, tag::x) :
+      dnnl::memory::desc ();
+  return dnnl::inner_product_forward::desc (prop,
+      {{batch, pack.in_features}, type_of (pack), tag::any},
+      {{pack.out_features, pack.in_features}, type_of (pack), tag::any},
+      bias, {{batch, pack.out_features}, dt::f32, tag::any});
+}
+
+template <typename PrimitiveDesc>
+std::vector<PrimitiveDesc>
+implementations (PrimitiveDesc pd)
+{
+  std::vector<PrimitiveDesc> all;
+  do {
+    /* oneDNN's reference kernels are slower by orders of magnitude */
+    if (std::string (pd.impl_info_str ()).find ("ref") == std::string::npos)
+      all.push_back (pd);
+  } while (pd.next_impl ());
+  return all;
+}
+
+std::vector<dnnl::inner_product_forward::primitive_desc>
+forward_options (const LinearPack &pack, int64_t batch)
+{
+  return implementations (dnnl::inner_product_forward::primitive_desc (
+          forward_desc (pack, batch, dnnl::prop_kind::forward_inference),
+          user_scratchpad (), ideep::engine::cpu_engine ()));
+}
+
+std::vector<dnnl::inner_product_backward_data::primitive_desc>
+backward_options (const LinearPack &pack, int64_t batch)
+{
+  ideep::engine &engine = ideep::engine::cpu_engine ();
+  dnnl::inner_product_forward::primitive_desc hint (forward_desc (pack, batch,
+          dnnl::prop_kind::forward_training), user_scratchpad (), engine);
+  return implementations (dnnl::inner_product_backward_data::primitive_desc (
+          dnnl::inner_product_backward_data::desc (
+              {{batch, pack.in_features}, dt::f32, tag::any},
+              {{pack.out_features, pack.in_features}, type_of (pack), tag::any},
+              {{batch, pack.out_features}, type_of (pack), tag::any}),
+          user_scratchpad (), engine, hint));
+}
+
+ideep::tensor::desc
+plain_desc (int64_t rows, int64_t cols)
+{
+  return ideep::tensor::desc ({rows, cols}, dt::f32, tag::ab);
+}
+
+/* @in (plain float) through @step into the plain float @out. */
+void
+run_step (const Step &step, const at::Tensor &bias, const ideep::tensor &in,
+    ideep::tensor &out, bool forward)
+{
+  ideep::tensor ready = in.reorder_if_differ_in (step.in_desc);
+  ideep::tensor result = out.get_desc () == step.out_desc ? out :
+      ideep::tensor (step.out_desc);
+  ideep::tensor scratchpad (step.scratchpad_desc);
+  std::unordered_map<int, dnnl::memory> args = {
+    {forward ? DNNL_ARG_SRC : DNNL_ARG_DIFF_DST, ready},
+    {DNNL_ARG_WEIGHTS, step.weight},
+    {forward ? DNNL_ARG_DST : DNNL_ARG_DIFF_SRC, result},
+    {DNNL_ARG_SCRATCHPAD, scratchpad}};
+  if (forward && bias.defined ())
+    args.insert ({DNNL_ARG_BIAS, ideep::tensor ({{bias.size (0)}, dt::f32,
+              tag::x}, bias.data_ptr ())});
+  step.primitive.execute (ideep::stream::default_stream (), args);
+  if (result.get_data_handle () != out.get_data_handle ())
+    result.reorder_to (out);
+}
+
+ideep::tensor
+zeros (const ideep::tensor::desc &desc)
+{
+  ideep::tensor t (desc);
+  std::memset (t.get_data_handle (), 0, desc.get_size ());
+  return t;
+}
+
+/* The fastest of @options for @make's steps, from plain float @rows x
+ * @cols to plain float. */
+template <typename PrimitiveDesc, typename Make>
+size_t
+tune (const std::vector<PrimitiveDesc> &options, Make make,
+    const at::Tensor &bias, int64_t rows, int64_t in_cols, int64_t out_cols,
+    bool forward)
+{
+  std::vector<Candidate> candidates;
+  for (const PrimitiveDesc &pd : options)
+    candidates.push_back ({pd.impl_info_str (), [&, pd] {
+      auto step = std::make_shared<Step> (make (pd));
+      auto in = std::make_shared<ideep::tensor> (zeros (plain_desc (rows,
+                  in_cols)));
+      auto out = std::make_shared<ideep::tensor> (plain_desc (rows,
+              out_cols));
+      return Trial {[step, in, out, &bias, forward] {
+        run_step (*step, bias, *in, *out, forward);
+      }, {{step->weight.get_data_handle (),
+            step->weight.get_desc ().get_size ()}}};
+    }});
+  return choose_fastest (candidates);
+}
+
+template <typename PrimitiveDesc>
+size_t
+find_option (const std::vector<PrimitiveDesc> &options,
+    const std::string &name)
+{
+  for (size_t i = 0; i < options.size (); i++)
+    if (options[i].impl_info_str () == name)
+      return i;
+  return options.size ();
+}
+
+}  // namespace
+
+/* Under the lock. */
+ideep::tensor
+LinearPack::packed (const ideep::tensor::desc &desc)
+{
+  ideep::tensor from = weight.defined () ? ideep::tensor (
+      plain_desc (out_features, in_features), weight.data_ptr ()) : source;
+  if (from.get_desc () == desc)
+    return from;
+  weight_reorders++;
+  return from.reorder_if_differ_in (desc);
+}
+
+std::shared_ptr<Plan>
+LinearPack::plan_for (int64_t batch)
+{
+  std::lock_guard<std::mutex> locked (lock);
+  for (const std::shared_ptr<Plan> &plan : plans)
+    if (plan->batch == batch)
+      return plan;
+
+  auto forwards = forward_options (*this, batch);
+  auto backwards = backward_options (*this, batch);
+  TORCH_CHECK (!forwards.empty () && !backwards.empty (), "oneDNN has no "
+      "inner product kernel for ", in_features, " -> ", out_features);
+  auto make_forward = [&] (const dnnl::inner_product_forward::primitive_desc
+      &pd) {
+    return Step {pd.impl_info_str (), dnnl::inner_product_forward (pd),
+        packed (pd.weights_desc ()), pd.src_desc (), pd.dst_desc (),
+        pd.scratchpad_desc ()};
+  };
+  auto make_backward = [&] (const
+      dnnl::inner_product_backward_data::primitive_desc &pd) {
+    return Step {pd.impl_info_str (), dnnl::inner_product_backward_data (pd),
+        packed (pd.weights_desc ()), pd.diff_dst_desc (), pd.diff_src_desc (),
+        pd.scratchpad_desc ()};
+  };
+  size_t forward = 0, backward = 0;
+
+  if (policy.tune) {
+    const std::string key = "linear " + choice_context () + " type "
+        + std::to_string ((int) type_of (*this)) + " " + std::to_string (batch)
+        + "x" + std::to_string (in_features) + " -> "
+        + std::to_string (out_features) + " bias "
+        + std::to_string (bias.defined ());
+    std::string remembered;
+    size_t split;
+    if (recall_choice (key, remembered)
+        && (split = remembered.find ('\n')) != std::string::npos
+        && find_option (forwards, remembered.substr (0, split))
+        < forwards.size () && find_option (backwards, remembered.substr (
+                split + 1)) < backwards.size ()) {
+      forward = find_option (forwards, remembered.substr (0, split));
+      backward = find_option (backwards, remembered.substr (split + 1));
+    } else {
+      forward = tune (forwards, make_forward, bias, batch, in_features,
+          out_features, true);
+      backward = tune (backwards, make_backward, bias, batch, out_features,
+          in_features, false);
+      remember_choice (key, std::string (forwards[forward].impl_info_str ())
+          + "\n" + backwards[backward].impl_info_str ());
+    }
+  }
+  auto plan = std::make_shared<Plan> (Plan {batch,
+        make_forward (forwards[forward]), make_backward (backwards[backward])});
+
+  /* the plain copy is needed no more unless a kernel reads it */
+  const ideep::tensor::desc plain = plain_desc (out_features, in_features);
+  if (weight.defined () && plan->forward.weight.get_desc () != plain
+      && plan->backward.weight.get_desc () != plain) {
+    source = plan->forward.weight;
+    weight = at::Tensor ();
+  }
+  if (plans.size () == MAX_PLANS)
+    plans.erase (plans.begin ());
+  plans.push_back (plan);
+  return plan;
+}
+
+at::Tensor
+LinearPack::plain_weight ()
+{
+  std::lock_guard<std::mutex> locked (lock);
+  if (!weight.defined ()) {
+    /* a shape the oneDNN kernels do not take (a 3-D input): back to a
+     * plain copy, for good */
+    weight = at::empty ({out_features, in_features}, at::kFloat);
+    ideep::tensor plain (plain_desc (out_features, in_features),
+        weight.data_ptr ());
+    source.reorder_to (plain);
+    weight_reorders++;
+  }
+  return weight;
+}
+
 namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
-/* oneDNN takes a 2-D float input on the CPU; anything else (a CUDA model,
- * a [N, T, features] input, doubles) keeps libtorch's own kernels. */
+/* The oneDNN kernels take a 2-D float input on the CPU; anything else (a
+ * [N, T, features] input, doubles) goes to libtorch. */
 bool
-onednn_applies (const at::Tensor &input, const at::Tensor &weight)
+onednn_applies (const at::Tensor &input)
 {
-  return at::hasMKLDNN () && input.device ().is_cpu ()
-      && input.scalar_type () == at::kFloat && input.dim () == 2
-      && weight.scalar_type () == at::kFloat && weight.dim () == 2
-      && input.layout () == at::kStrided;
+  return input.device ().is_cpu () && input.scalar_type () == at::kFloat
+      && input.dim () == 2 && input.layout () == at::kStrided;
 }
 
 at::Tensor
-linear_forward (const at::Tensor &input, const at::Tensor &weight,
-    const c10::optional<at::Tensor> &bias)
+linear_forward (const at::Tensor &input,
+    const c10::intrusive_ptr<LinearPack> &pack)
 {
-  if (!onednn_applies (input, weight))
-    return at::linear (input, weight, bias);
-  return at::mkldnn_linear (input.contiguous ().to_mkldnn (), weight,
-      bias).to_dense ();
+  if (!onednn_applies (input))
+    return at::linear (input, pack->plain_weight (), pack->bias);
+  TORCH_CHECK (input.size (1) == pack->in_features, "a linear layer of ",
+      pack->in_features, " input features got an input of ", input.size (1),
+      " features");
+  at::AutoDispatchBelowADInplaceOrView below_autograd;
+  at::Tensor in = input.contiguous ();
+  std::shared_ptr<Plan> plan = pack->plan_for (in.size (0));
+  at::Tensor out = at::empty ({in.size (0), pack->out_features}, at::kFloat);
+  ideep::tensor out_view (plain_desc (in.size (0), pack->out_features),
+      out.data_ptr ());
+  run_step (plan->forward, pack->bias, ideep::tensor (plain_desc (in.size (0),
+              pack->in_features), in.data_ptr ()), out_view, true);
+  return out;
 }
 
 struct OnednnLinear : public torch::autograd::Function<OnednnLinear> {
   static at::Tensor forward (AutogradContext *ctx, const at::Tensor &input,
-      const at::Tensor &weight, const c10::optional<at::Tensor> &bias)
+      const c10::intrusive_ptr<LinearPack> &pack)
   {
-    ctx->save_for_backward ({input, weight});
-    return linear_forward (input, weight, bias);
+    ctx->saved_data["pack"] = pack;
+    ctx->saved_data["onednn"] = onednn_applies (input);
+    ctx->saved_data["batch"] = input.dim () == 2 ? input.size (0) : 0;
+    return linear_forward (input, pack);
   }
 
   static tensor_list backward (AutogradContext *ctx, tensor_list grads)
   {
-    std::vector<at::Tensor> saved = ctx->get_saved_variables ();
-    const at::Tensor &input = saved[0];
-    const at::Tensor &weight = saved[1];
-    at::Tensor grad_input;
-
-    if (onednn_applies (input, weight))
-      grad_input = at::mkldnn_linear_backward_input (input.sizes (),
-          grads[0].contiguous ().to_mkldnn (), weight).to_dense ();
-    else
-      grad_input = grads[0].matmul (weight);
-    return {grad_input, at::Tensor (), at::Tensor ()};
+    c10::intrusive_ptr<LinearPack> pack =
+        ctx->saved_data["pack"].toCustomClass<LinearPack> ();
+    if (!ctx->saved_data["onednn"].toBool ())
+      return {grads[0].matmul (pack->plain_weight ()), at::Tensor ()};
+    at::AutoDispatchBelowADInplaceOrView below_autograd;
+    int64_t batch = ctx->saved_data["batch"].toInt ();
+    std::shared_ptr<Plan> plan = pack->plan_for (batch);
+    at::Tensor grad = grads[0].contiguous ().to (at::kFloat);
+    at::Tensor grad_input = at::empty ({batch, pack->in_features},
+        at::kFloat);
+    ideep::tensor out_view (plain_desc (batch, pack->in_features),
+        grad_input.data_ptr ());
+    run_step (plan->backward, at::Tensor (), ideep::tensor (plain_desc (batch,
+                pack->out_features), grad.data_ptr ()), out_view, false);
+    return {grad_input, at::Tensor ()};
   }
 };
 
 at::Tensor
-onednn_linear_autograd (const at::Tensor &input, const at::Tensor &weight,
-    const c10::optional<at::Tensor> &bias)
+onednn_linear_autograd (const at::Tensor &input,
+    const c10::intrusive_ptr<LinearPack> &pack)
 {
-  return OnednnLinear::apply (input, weight, bias);
+  return OnednnLinear::apply (input, pack);
 }
 
 const char *const ONEDNN_LINEAR = "guidedbp::onednn_linear";
 
+/* A pack for aten::linear @node with a constant float CPU weight (and
+ * bias), or a null pointer. */
+c10::intrusive_ptr<LinearPack>
+pack_of (torch::jit::Node *node)
+{
+  if (node->kind () != c10::Symbol::fromQualString ("aten::linear")
+      || node->inputs ().size () != 3)
+    return {};
+  c10::optional<c10::IValue> weight = torch::jit::toIValue (node->input (1));
+  c10::optional<c10::IValue> bias = torch::jit::toIValue (node->input (2));
+  auto is_float_cpu = [] (const at::Tensor &t, int64_t dim) {
+    return t.scalar_type () == at::kFloat && t.device ().is_cpu ()
+        && t.layout () == at::kStrided && t.dim () == dim;
+  };
+  if (!weight || !weight->isTensor () || !is_float_cpu (weight->toTensor (), 2)
+      || !bias || !(bias->isNone () || (bias->isTensor ()
+              && is_float_cpu (bias->toTensor (), 1))))
+    return {};
+  auto pack = c10::make_intrusive<LinearPack> ();
+  pack->weight = weight->toTensor ().contiguous ();
+  pack->out_features = pack->weight.size (0);
+  pack->in_features = pack->weight.size (1);
+  if (bias->isTensor ())
+    pack->bias = bias->toTensor ().contiguous ();
+  return pack;
+}
+
+c10::intrusive_ptr<LinearPack>
+pack_in (torch::jit::Node *node)
+{
+  return torch::jit::toIValue (node->input (1))->toCustomClass<LinearPack> ();
+}
+
 }  // namespace
+#endif /* GBP_HAVE_IDEEP */
 
 unsigned
-rewrite_linears_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph)
+rewrite_linears_to_onednn (
+    [[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph,
+    [[maybe_unused]] const KernelPolicy &policy)
 {
-  std::vector<torch::jit::Node *> nodes;
   unsigned rewritten = 0;
 
+#ifdef GBP_HAVE_IDEEP
+  std::vector<torch::jit::Node *> nodes;
+
+  if (!at::hasMKLDNN ())
+    return 0;
   collect_nodes (graph->block (), nodes);
   for (torch::jit::Node *node : nodes) {
-    if (node->kind () != c10::Symbol::fromQualString ("aten::linear")
-        || node->inputs ().size () != 3)
+    c10::intrusive_ptr<LinearPack> pack = pack_of (node);
+    if (!pack)
       continue;
+    pack->policy = policy;
     torch::jit::WithInsertPoint insert_point (node);
+    torch::jit::Value *pack_value = graph->insertConstant (c10::IValue (pack));
     torch::jit::Value *replacement = graph->insert (
-        c10::Symbol::fromQualString (ONEDNN_LINEAR),
-        {node->input (0), node->input (1), node->input (2)});
+        c10::Symbol::fromQualString (ONEDNN_LINEAR), {node->input (0),
+          pack_value});
     replace_node (node, replacement);
     rewritten++;
   }
+  /* the plain weights' constants: the packs hold what they need */
+  torch::jit::EliminateDeadCode (graph);
+#endif
   return rewritten;
+}
+
+void
+add_linear_stats ([[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph,
+    [[maybe_unused]] KernelStats &stats)
+{
+#ifdef GBP_HAVE_IDEEP
+  std::vector<torch::jit::Node *> nodes;
+
+  collect_nodes (graph->block (), nodes);
+  for (torch::jit::Node *node : nodes) {
+    if (node->kind () != c10::Symbol::fromQualString (ONEDNN_LINEAR))
+      continue;
+    c10::intrusive_ptr<LinearPack> pack = pack_in (node);
+    std::lock_guard<std::mutex> locked (pack->lock);
+    stats.linears++;
+    stats.weight_reorders += pack->weight_reorders;
+    for (const std::shared_ptr<Plan> &plan : pack->plans)
+      stats.choices.push_back ("linear " + std::to_string (plan->batch) + "x"
+          + std::to_string (pack->in_features) + " -> "
+          + std::to_string (pack->out_features) + ": forward "
+          + plan->forward.name + ", input gradient " + plan->backward.name);
+  }
+#endif
 }
 
 }  // namespace guidedbp
 
+#ifdef GBP_HAVE_IDEEP
 TORCH_LIBRARY_FRAGMENT (guidedbp, m)
 {
-  m.def ("onednn_linear(Tensor input, Tensor weight, Tensor? bias) -> Tensor");
+  m.class_<guidedbp::LinearPack> ("LinearPack");
+  m.def ("onednn_linear(Tensor input, "
+      "__torch__.torch.classes.guidedbp.LinearPack pack) -> Tensor");
 }
 
 TORCH_LIBRARY_IMPL (guidedbp, Autograd, m)
@@ -124,3 +498,4 @@ TORCH_LIBRARY_IMPL (guidedbp, CompositeExplicitAutograd, m)
 {
   m.impl ("onednn_linear", guidedbp::linear_forward);
 }
+#endif

@@ -19,8 +19,10 @@
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
+#include "gbp-cpu-isa.h"
 #include "gbp-guided-ops.h"
 #include "gbp-heap.h"
+#include "gbp-kernel-choice.h"
 #include "gbp-onednn-conv.h"
 #include "gbp-onednn-linear.h"
 
@@ -31,6 +33,7 @@ struct _GbpTorchModel {
   guint num_guided_nodes;
   guint num_onednn_convs;
   guint num_fused_activations;
+  guint num_onednn_linears;
   bool has_cam;                 /* forward also returns the Grad-CAM layer */
   guint cam_width;
   guint cam_height;
@@ -128,8 +131,14 @@ parse_device (const gchar *device_name)
  * layer's output. */
 void
 prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
-    const gchar *cam_layer, bool fold_batch_norm)
+    const GbpTorchLoadOptions &options)
 {
+  const gchar *cam_layer = options.cam_layer;
+  guidedbp::KernelPolicy policy;
+  policy.tune = options.tune_kernels;
+  policy.precision = options.precision == GBP_TORCH_PRECISION_BF16 ?
+      guidedbp::Precision::BF16 : guidedbp::Precision::F32;
+
   module.eval ();
   for (at::Tensor parameter : module.parameters ())
     parameter.set_requires_grad (false);
@@ -146,7 +155,8 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   /* Numerics optimisation (conv-BN folding, the engine's default) moves
    * activations by float rounding, which can flip ReLU masks near zero:
    * the caller may turn it off. */
-  model.module = torch::jit::freeze (module, c10::nullopt, fold_batch_norm);
+  model.module = torch::jit::freeze (module, c10::nullopt,
+      options.fold_batch_norm);
   /* the frozen module is ours alone: rewrite its forward in place */
   std::shared_ptr<torch::jit::Graph> graph =
       model.module.get_method ("forward").graph ();
@@ -156,7 +166,9 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   model.guided_switch = torch::ones ({}, at::kBool);
   model.num_guided_nodes = guidedbp::rewrite_relus_to_guided (graph,
       model.guided_switch);
-  guidedbp::rewrite_linears_to_onednn (graph);
+  if (model.device.is_cpu ())
+    model.num_onednn_linears = guidedbp::rewrite_linears_to_onednn (graph,
+        policy);
 
   if (cam_layer != nullptr) {
     torch::jit::Value *layer = guidedbp::find_layer_output (graph, cam_layer);
@@ -178,7 +190,8 @@ prepare_guided_model (_GbpTorchModel &model, torch::jit::Module module,
   /* After the Grad-CAM tuple: its layer may stay blocked inside it. On the
    * CPU only: a CUDA model keeps libtorch's convolutions. */
   if (model.device.is_cpu ()) {
-    guidedbp::ConvRewrite rewrite = guidedbp::rewrite_convs_to_onednn (graph);
+    guidedbp::ConvRewrite rewrite = guidedbp::rewrite_convs_to_onednn (graph,
+        policy);
     model.num_onednn_convs = rewrite.convs;
     model.num_fused_activations = rewrite.fused;
   }
@@ -323,6 +336,19 @@ record_cam (_GbpTorchModel &model, const c10::IValue &layer_value,
   copy_to_host ((weights * activation.detach ()).sum (1).relu_ (), cam);
 }
 
+/* What the model's convolutions and linear layers chose and packed. */
+guidedbp::KernelStats
+kernel_stats (const _GbpTorchModel &model)
+{
+  guidedbp::KernelStats stats;
+  /* the frozen module's graph: const methods are not offered */
+  std::shared_ptr<torch::jit::Graph> graph = const_cast<torch::jit::Module &> (
+      model.module).get_method ("forward").graph ();
+  guidedbp::add_conv_stats (graph, stats);
+  guidedbp::add_linear_stats (graph, stats);
+  return stats;
+}
+
 }  // namespace
 
 extern "C" {
@@ -338,20 +364,38 @@ gbp_torch_set_num_threads (guint num_threads, gchar **message)
   });
 }
 
+void
+gbp_torch_load_options_init (GbpTorchLoadOptions *options)
+{
+  *options = GbpTorchLoadOptions {"cpu", nullptr, TRUE, TRUE,
+    GBP_TORCH_PRECISION_FP32};
+}
+
 GbpTorchStatus
-gbp_torch_model_load (const gchar *path, const gchar *device_name,
-    const gchar *cam_layer, gboolean fold_batch_norm, GbpTorchModel **model,
-    gchar **message)
+gbp_torch_model_load (const gchar *path, const GbpTorchLoadOptions *options,
+    GbpTorchModel **model, gchar **message)
 {
   if (model != nullptr)
     *model = nullptr;
   return guard (message, GBP_TORCH_ERROR_LOAD, [&] {
-    if (path == nullptr || model == nullptr)
+    if (path == nullptr || options == nullptr || model == nullptr)
       throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
-          "no model path given"};
-    c10::Device device = parse_device (device_name);
-    if (device.is_cpu ())
+          "no model path or options given"};
+    c10::Device device = parse_device (options->device);
+    if (options->precision == GBP_TORCH_PRECISION_BF16) {
+      /* no silent float32 and no slow emulation */
+      std::string missing = device.is_cpu () ?
+          guidedbp::native_bf16_missing () :
+          "precision bf16 is implemented for the CPU only";
+      if (!missing.empty ())
+        throw WrapperError{GBP_TORCH_ERROR_INVALID_ARGUMENT,
+            "precision bf16 needs native bfloat16 arithmetic, but " + missing
+            + "; use precision fp32"};
+    }
+    if (device.is_cpu ()) {
       guidedbp::keep_freed_memory_for_reuse ();
+      guidedbp::allocate_large_blocks_in_huge_pages ();
+    }
     torch::jit::Module module;
     try {
       module = torch::jit::load (path, device);
@@ -364,8 +408,9 @@ gbp_torch_model_load (const gchar *path, const gchar *device_name,
           "the TorchScript module has no forward method"};
 
     auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
-        torch::jit::Module (), device, at::Tensor (), 0, 0, 0, false, 0, 0});
-    prepare_guided_model (*loaded, module, cam_layer, fold_batch_norm);
+        torch::jit::Module (), device, at::Tensor (), 0, 0, 0, 0, false, 0,
+        0});
+    prepare_guided_model (*loaded, module, *options);
     *model = loaded.release ();
   });
 }
@@ -380,35 +425,50 @@ gbp_torch_model_free (GbpTorchModel *model)
   }
 }
 
-guint
-gbp_torch_model_get_num_guided_nodes (const GbpTorchModel *model)
+void
+gbp_torch_model_get_stats (const GbpTorchModel *model, GbpTorchStats *stats)
 {
-  return model != nullptr ? model->num_guided_nodes : 0;
-}
-
-guint
-gbp_torch_model_get_num_onednn_convs (const GbpTorchModel *model)
-{
-  return model != nullptr ? model->num_onednn_convs : 0;
-}
-
-guint
-gbp_torch_model_get_num_fused_activations (const GbpTorchModel *model)
-{
-  return model != nullptr ? model->num_fused_activations : 0;
-}
-
-guint
-gbp_torch_model_get_num_winograd_convs (const GbpTorchModel *model)
-{
+  *stats = GbpTorchStats {};
   if (model == nullptr)
-    return 0;
+    return;
+  stats->guided_nodes = model->num_guided_nodes;
+  stats->onednn_convs = model->num_onednn_convs;
+  stats->fused_activations = model->num_fused_activations;
+  stats->onednn_linears = model->num_onednn_linears;
   try {
-    return guidedbp::count_winograd_convs (
-        model->module.get_method ("forward").graph ());
+    guidedbp::KernelStats kernels = kernel_stats (*model);
+    stats->winograd_convs = kernels.winograd_convs;
+    stats->weight_reorders = kernels.weight_reorders;
   } catch (...) {
-    return 0;
+    /* diagnostics only: the counts stay 0 */
   }
+}
+
+gchar *
+gbp_torch_model_describe_kernels (const GbpTorchModel *model)
+{
+  std::string text;
+  try {
+    if (model != nullptr)
+      for (const std::string &line : kernel_stats (*model).choices)
+        text += line + "\n";
+  } catch (...) {
+    /* diagnostics only */
+  }
+  return g_strdup (text.c_str ());
+}
+
+const gchar *
+gbp_torch_onednn_isa (void)
+{
+  static const std::string name = guidedbp::onednn_isa_name ();
+  return name.c_str ();
+}
+
+gdouble
+gbp_torch_tuning_milliseconds (void)
+{
+  return guidedbp::tuning_milliseconds ();
 }
 
 gboolean

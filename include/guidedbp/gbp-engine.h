@@ -13,6 +13,22 @@ G_BEGIN_DECLS
 #define GBP_TARGET_CLASS_TOP (-1)
 
 /**
+ * GbpPrecision:
+ * @GBP_PRECISION_FP32: float32 throughout
+ * @GBP_PRECISION_BF16: convolutions and linear layers, forward and input
+ *   gradient, take bfloat16 inputs and weights (packed once) and accumulate
+ *   and output float32; the guided rule, pooling, the class scores and the
+ *   input gradient stay float32. Needs a CPU that computes bfloat16
+ *   natively (AVX512_BF16 or AMX-BF16): elsewhere gbp_engine_new() fails
+ *   with GBP_ERROR_INVALID_ARGUMENT. About twice the arithmetic rate; the
+ *   saliency moves by bfloat16's rounding (README.md, "Precision").
+ */
+typedef enum {
+  GBP_PRECISION_FP32 = 0,
+  GBP_PRECISION_BF16,
+} GbpPrecision;
+
+/**
  * GbpEngineConfig:
  * @model_path: TorchScript file of an image classifier (required)
  * @device: "cpu", "cuda" or "cuda:N"; NULL means "cpu"
@@ -43,6 +59,16 @@ G_BEGIN_DECLS
  *   rounding only (on the test fixtures within 3e-8 of the reference,
  *   folded or not); the Grad-CAM layer "" then means the output of the
  *   last convolution with its batch norm folded in.
+ * @tune_kernels: on the CPU, time each convolution's and linear layer's
+ *   candidate kernels (oneDNN's implementations for every ISA tier the CPU
+ *   runs, and guidedbp's own) on its real shape at the first frame of that
+ *   shape, and keep the fastest (on by default). This makes the load take
+ *   longer (ResNet18: about a second, bench/README.md); choices are
+ *   remembered for the process, so a second engine of the same model
+ *   loads without it. FALSE takes oneDNN's own first choice and
+ *   guidedbp's kernels by fixed rules.
+ * @precision: arithmetic of the convolutions and linear layers: see
+ *   #GbpPrecision (GBP_PRECISION_FP32 by default).
  *
  * Strings are borrowed: the engine copies what it keeps.
  * Initialise with gbp_engine_config_init() for the defaults.
@@ -59,6 +85,8 @@ typedef struct {
   const gchar *labels_path;
   const gchar *gradcam_layer;
   gboolean fold_batch_norm;
+  gboolean tune_kernels;
+  GbpPrecision precision;
 } GbpEngineConfig;
 
 /**
@@ -123,6 +151,39 @@ guint gbp_engine_get_num_fused_activations (const GbpEngine * engine);
 /* Number of those convolutions that have run by Winograd's F(2x2, 3x3)
  * (see gbp_torch_model_get_num_winograd_convs()): 0 before the first run. */
 guint gbp_engine_get_num_winograd_convs (const GbpEngine * engine);
+
+/**
+ * GbpEngineStats:
+ * @guided_nodes: ReLU-family graph nodes rewritten to the guided rule
+ * @onednn_convs: convolutions on the oneDNN path (packed weights, oneDNN
+ *   layouts); 0 on CUDA or in a build without it
+ * @fused_activations: of them, those fused with the guided activation
+ *   after them (and a residual add between)
+ * @winograd_convs: of them, those that have run by Winograd (guidedbp's
+ *   F(2x2, 3x3) or oneDNN's) so far; never one with a maximum (max
+ *   pooling) downstream: 0 before the first run
+ * @onednn_linears: linear layers on the oneDNN path
+ * @weight_reorders: weight reorders and transforms so far, choosing kernels
+ *   included; it stops growing once each input shape has run once
+ *
+ * Diagnostics of what the engine did with its model, for tests, benchmarks
+ * and curious users: not a stable interface of the saliency itself.
+ */
+typedef struct {
+  guint guided_nodes;
+  guint onednn_convs;
+  guint fused_activations;
+  guint winograd_convs;
+  guint onednn_linears;
+  guint weight_reorders;
+} GbpEngineStats;
+
+/* Fills @stats (see #GbpEngineStats). */
+void gbp_engine_get_stats (const GbpEngine * engine, GbpEngineStats * stats);
+
+/* The kernels each convolution and linear layer runs, one line per layer
+ * and input shape, for diagnostics; free with g_free(). */
+gchar *gbp_engine_describe_kernels (const GbpEngine * engine);
 
 /* Label of @class_index, or NULL without labels or out of range. */
 const gchar *gbp_engine_get_label (const GbpEngine * engine,

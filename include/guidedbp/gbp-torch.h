@@ -25,45 +25,101 @@ typedef enum {
 
 typedef struct _GbpTorchModel GbpTorchModel;
 
+/* The arithmetic of convolutions and linear layers. */
+typedef enum {
+  GBP_TORCH_PRECISION_FP32 = 0,
+  /* bfloat16 inputs and weights, float32 accumulation and outputs; needs a
+   * CPU that computes bfloat16 natively (AVX512_BF16 or AMX-BF16) */
+  GBP_TORCH_PRECISION_BF16,
+} GbpTorchPrecision;
+
+/**
+ * GbpTorchLoadOptions:
+ * @device: "cpu", "cuda", "cuda:N"; NULL is "cpu"
+ * @cam_layer: NULL for no Grad-CAM; "" for the output of the last
+ *   convolution if the model has one; else a module path such as "layer4"
+ *   or "features.28", whose output Grad-CAM explains (an error when there
+ *   is no such module)
+ * @fold_batch_norm: fold batch normalization into the convolutions before
+ *   them (faster, and on the CPU what keeps ResNets' activations in
+ *   oneDNN's layouts; float rounding may flip ReLU masks of values near 0)
+ * @tune_kernels: on the CPU, time each convolution's and linear layer's
+ *   candidate kernels on its real shape at its first run and keep the
+ *   fastest (the choice is remembered for the process); FALSE takes
+ *   oneDNN's own first choice and guidedbp's kernels by fixed rules
+ * @precision: see #GbpTorchPrecision
+ *
+ * Initialise with gbp_torch_load_options_init().
+ */
+typedef struct {
+  const gchar *device;
+  const gchar *cam_layer;
+  gboolean fold_batch_norm;
+  gboolean tune_kernels;
+  GbpTorchPrecision precision;
+} GbpTorchLoadOptions;
+
+/* Fills @options with the defaults: "cpu", no Grad-CAM, batch norm folded,
+ * kernels tuned, float32. */
+void gbp_torch_load_options_init (GbpTorchLoadOptions * options);
+
 /* Sets libtorch's intra-op thread count. Process-wide: it applies to every
  * libtorch user in the process. */
 GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
 
-/* Loads the TorchScript file @path onto @device ("cpu", "cuda", "cuda:N"),
- * freezes a private copy of its forward graph and rewrites every ReLU-family
- * node (relu, relu_, relu6, hardtanh(_) with min 0) into a guided op. The
- * module's parameters never require grad. @cam_layer: NULL for no Grad-CAM;
- * "" for the output of the last convolution if the model has one; else a
- * module path such as "layer4" or "features.28", whose output Grad-CAM
- * explains (an error when there is no such module). @fold_batch_norm folds
- * batch normalization into the convolutions before them (faster, and on the
- * CPU what keeps ResNets' activations in oneDNN's blocked layout; float
- * rounding may flip ReLU masks of values near zero). On the CPU, 2-D
- * convolutions then run through oneDNN with packed weights
- * (gbp_torch_model_get_num_onednn_convs()). */
-GbpTorchStatus gbp_torch_model_load (const gchar * path, const gchar * device,
-    const gchar * cam_layer, gboolean fold_batch_norm, GbpTorchModel ** model,
+/* Loads the TorchScript file @path as @options say, freezes a private copy
+ * of its forward graph and rewrites every ReLU-family node (relu, relu_,
+ * relu6, hardtanh(_) with min 0) into a guided op. The module's parameters
+ * never require grad. On the CPU, 2-D convolutions and linear layers then
+ * run through oneDNN with their weights packed once per input shape
+ * (gbp_torch_model_get_stats()). Precision bf16 on a CPU without native
+ * bfloat16 is GBP_TORCH_ERROR_INVALID_ARGUMENT. */
+GbpTorchStatus gbp_torch_model_load (const gchar * path,
+    const GbpTorchLoadOptions * options, GbpTorchModel ** model,
     gchar ** message);
 
 void gbp_torch_model_free (GbpTorchModel * model);
 
-/* How many ReLU-family nodes the load rewrote. */
-guint gbp_torch_model_get_num_guided_nodes (const GbpTorchModel * model);
+/**
+ * GbpTorchStats:
+ * @guided_nodes: ReLU-family nodes the load rewrote
+ * @onednn_convs: convolutions on the oneDNN path (packed weights, oneDNN
+ *   layouts); 0 on CUDA or in a build without that path
+ * @fused_activations: of them, those that absorbed the guided activation
+ *   after them (and a residual add before it)
+ * @winograd_convs: of them, those that have run by Winograd (guidedbp's or
+ *   oneDNN's) for some input shape; never one with a max pooling, or
+ *   another maximum, anywhere downstream: 0 before the first run
+ * @onednn_linears: linear layers on the oneDNN path
+ * @weight_reorders: weight reorders and transforms done so far, choosing
+ *   kernels included: it stops growing once every input shape has run
+ *
+ * Diagnostics: what the load and the runs so far did with the model.
+ */
+typedef struct {
+  guint guided_nodes;
+  guint onednn_convs;
+  guint fused_activations;
+  guint winograd_convs;
+  guint onednn_linears;
+  guint weight_reorders;
+} GbpTorchStats;
 
-/* How many convolutions the load put on the oneDNN path (packed weights,
- * blocked activations); 0 on CUDA or in a build without that path. */
-guint gbp_torch_model_get_num_onednn_convs (const GbpTorchModel * model);
+void gbp_torch_model_get_stats (const GbpTorchModel * model,
+    GbpTorchStats * stats);
 
-/* How many of those convolutions absorbed the guided activation after them
- * (and a residual add before it): one oneDNN primitive forward, one pass
- * of the guided rule backward. */
-guint gbp_torch_model_get_num_fused_activations (const GbpTorchModel * model);
+/* The kernels each convolution and linear layer runs, a line per layer and
+ * input shape ("conv 64x56x56 -> 64 k3x3 s1 g1: forward
+ * brgconv:avx512_core, input gradient jit:avx512_core"); free with
+ * g_free(). Empty before the first run. */
+gchar *gbp_torch_model_describe_kernels (const GbpTorchModel * model);
 
-/* How many of those convolutions have run by Winograd's F(2x2, 3x3)
- * (wide 3x3 ones on CPUs whose oneDNN kernels block channels by 8, such as
- * AVX2 ones; never one with a max pooling, or another maximum, anywhere
- * downstream): 0 before the first run. */
-guint gbp_torch_model_get_num_winograd_convs (const GbpTorchModel * model);
+/* The instruction set oneDNN dispatches ("avx2", "avx512_core_amx"),
+ * after ONEDNN_MAX_CPU_ISA; "none" without the oneDNN path. */
+const gchar *gbp_torch_onednn_isa (void);
+
+/* Milliseconds this process has spent timing candidate kernels. */
+gdouble gbp_torch_tuning_milliseconds (void);
 
 /* Whether this build has the oneDNN convolution path (-Donednn_conv). */
 gboolean gbp_torch_onednn_convs_available (void);
