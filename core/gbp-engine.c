@@ -190,7 +190,7 @@ probe_model (GbpEngine * engine, GError ** error)
 
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, NULL, &engine->num_classes,
-      &top, &score, engine->gradient, NULL, &message);
+      &top, &score, NULL, engine->gradient, NULL, &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_NOT_CLASSIFIER,
         "model '%s' is not a usable image classifier for %ux%u input: %s",
@@ -401,7 +401,7 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
   gbp_preprocessor_run (engine->preprocessor, image, engine->input);
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, &target, NULL, &chosen,
-      &score, engine->gradient, engine->cam_enabled ? engine->cam : NULL,
+      &score, NULL, engine->gradient, engine->cam_enabled ? engine->cam : NULL,
       &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),

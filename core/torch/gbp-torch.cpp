@@ -273,7 +273,7 @@ copy_to_host (const at::Tensor &tensor, gfloat *dest)
 /* Fills the optional outputs describing which class each item explains. */
 void
 report_choice (const at::Tensor &logits, const at::Tensor &chosen, guint batch,
-    guint *num_classes, gint *classes, gfloat *scores)
+    guint *num_classes, gint *classes, gfloat *scores, gfloat *probabilities)
 {
   if (num_classes != nullptr)
     *num_classes = (guint) logits.size (1);
@@ -284,6 +284,8 @@ report_choice (const at::Tensor &logits, const at::Tensor &chosen, guint batch,
   if (scores != nullptr)
     copy_to_host (logits.detach ().softmax (1).gather (1,
             chosen.unsqueeze (1)), scores);
+  if (probabilities != nullptr)
+    copy_to_host (logits.detach ().softmax (1), probabilities);
 }
 
 /* Grad-CAM (Selvaraju et al.): ReLU of the layer's channels weighted by
@@ -431,8 +433,8 @@ gbp_torch_model_get_cam_size (const GbpTorchModel *model, guint *width,
 GbpTorchStatus
 gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
     guint channels, guint height, guint width, const gint *targets,
-    guint *num_classes, gint *classes, gfloat *scores, gfloat *gradient,
-    gfloat *cam, gchar **message)
+    guint *num_classes, gint *classes, gfloat *scores, gfloat *probabilities,
+    gfloat *gradient, gfloat *cam, gchar **message)
 {
   return guard (message, GBP_TORCH_ERROR_RUN, [&] {
     if (model == nullptr || input == nullptr || batch == 0 || channels == 0
@@ -453,7 +455,7 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
       at::Tensor logits = check_logits (run_forward (model,
               input_tensor)[0], batch);
       report_choice (logits, pick_targets (logits, targets, batch), batch,
-          num_classes, classes, scores);
+          num_classes, classes, scores, probabilities);
       return;
     }
 
@@ -476,7 +478,8 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
       throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
           "the model's output does not depend on its input"};
 
-    report_choice (logits, chosen, batch, num_classes, classes, scores);
+    report_choice (logits, chosen, batch, num_classes, classes, scores,
+        probabilities);
     copy_to_host (grads[0], gradient);
   });
 }
