@@ -56,9 +56,9 @@ gbp_labels_load (const gchar * path, guint expected_count, GError ** error)
 /* How many labels an unknown label's error lists. */
 #define LABELS_LISTED 5
 
-/* Appends up to LABELS_LISTED of @labels to @list, quoted: those whose
- * case-folded text contains @folded when @folded is not NULL, else the
- * first ones. Returns how many. */
+/* Appends up to LABELS_LISTED of @labels to @list, quoted: when @folded
+ * is not NULL those whose case-folded text contains it or is contained in
+ * it, else the first ones. Returns how many. */
 static guint
 list_labels (GString * list, gchar ** labels, const gchar * folded)
 {
@@ -68,7 +68,8 @@ list_labels (GString * list, gchar ** labels, const gchar * folded)
     if (folded != NULL) {
       g_autofree gchar *candidate = g_utf8_casefold (labels[i], -1);
 
-      if (strstr (candidate, folded) == NULL)
+      if (*candidate == '\0' || (strstr (candidate, folded) == NULL
+              && strstr (folded, candidate) == NULL))
         continue;
     }
     g_string_append_printf (list, "%s'%s'", listed > 0 ? ", " : "",

@@ -11,6 +11,8 @@ packages=(
   # oneDNN convolutions with packed weights (the headers libtorch was built with)
   libideep-dev libdnnl-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  # the element's annotate property: text by Pango and Cairo, and a font
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core
   # run: gst-launch-1.0, videotestsrc, videoconvert, compositor, encoders
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests

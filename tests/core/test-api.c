@@ -242,6 +242,13 @@ START_TEST (test_find_label)
       "labels are 'red fox' (10 in all)");
   g_clear_error (&error);
 
+  /* a label that holds one */
+  ck_assert (!gbp_engine_find_label (engine, "Espresso machine",
+          &class_index, &error));
+  ck_assert_str_eq (error->message, "no class is labelled 'Espresso "
+      "machine'; similar labels are 'espresso' (10 in all)");
+  g_clear_error (&error);
+
   /* nothing similar: the first few */
   ck_assert (!gbp_engine_find_label (engine, "zebra", &class_index, &error));
   ck_assert_str_eq (error->message, "no class is labelled 'zebra'; the first "
