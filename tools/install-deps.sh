@@ -17,6 +17,9 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests
   check
+  # the Python example (pipelines/apps/live-meta.py): PyGObject, GStreamer's
+  # typelib and its Python overrides
+  python3-gi gir1.2-gstreamer-1.0 python3-gst-1.0
   # fixture and demo-model scripts (tools/*.py), and the test video
   python3-torch python3-torchvision python3-pil python3-numpy
 )
