@@ -102,6 +102,7 @@
 #include "gstguidedbpprivate.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
+#include "gstguidedbpstart.h"
 
 /* Not static: the other plugin files log and post errors in it. */
 GST_DEBUG_CATEGORY (gst_guided_bp_debug);
@@ -793,110 +794,15 @@ gst_guided_bp_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* What start() takes from the properties, copied under the object lock. */
-typedef struct
-{
-  GbpEngineConfig config;
-  gchar *model;
-  gchar *labels;
-  gchar *device;
-  gchar *gradcam_layer;
-  gchar *target_label;
-  gchar *invalid_mean;
-  gchar *invalid_std;
-  gdouble alpha;
-  gdouble smoothing;
-  guint interval;
-  gboolean async;
-  gboolean none;
-} StartSettings;
-
-static void
-start_settings_read (GstGuidedBp * self, StartSettings * s)
-{
-  GbpEngineConfig *config = &s->config;
-
-  gbp_engine_config_init (config);
-
-  GST_OBJECT_LOCK (self);
-  s->model = g_strdup (self->model);
-  s->labels = gst_guided_bp_resolve_labels (self->model, self->labels);
-  s->device = g_strdup (self->device);
-  s->gradcam_layer = g_strdup (self->gradcam_layer);
-  s->target_label = g_strdup (self->target_label);
-  s->invalid_mean = g_strdup (self->invalid_mean);
-  s->invalid_std = g_strdup (self->invalid_std);
-  config->input_width = self->input_width;
-  config->input_height = self->input_height;
-  memcpy (config->mean, self->mean, sizeof (config->mean));
-  memcpy (config->std, self->std, sizeof (config->std));
-  config->num_threads = self->num_threads;
-  config->target_class = self->target_class;
-  config->fold_batch_norm = self->fold_batch_norm;
-  s->alpha = self->alpha;
-  s->smoothing = self->smoothing;
-  s->interval = self->interval;
-  s->async = self->async;
-  s->none = self->render_mode == GST_GUIDED_BP_RENDER_NONE;
-  gst_guided_bp_latency_reset (&self->latency);
-  GST_OBJECT_UNLOCK (self);
-
-  config->model_path = s->model;
-  config->labels_path = s->labels;
-  config->device = s->device;
-  /* Always a layer ("" is the last convolution), so that a Grad-CAM render
-   * mode can be chosen while playing; it costs nothing until then. */
-  config->gradcam_layer = s->gradcam_layer;
-}
-
-/* Frees the strings; @s->model only when @free_model (else the element
- * keeps it). */
-static void
-start_settings_clear (StartSettings * s, gboolean free_model)
-{
-  if (free_model)
-    g_free (s->model);
-  g_free (s->labels);
-  g_free (s->device);
-  g_free (s->gradcam_layer);
-  g_free (s->target_label);
-  g_free (s->invalid_mean);
-  g_free (s->invalid_std);
-}
-
-/* The values the engine cannot judge, or would judge without naming the
- * property: the first one wrong sets @error. */
-static gboolean
-start_settings_check (const StartSettings * s, GError ** error)
-{
-  const GbpEngineConfig *config = &s->config;
-  gfloat unused[3];
-
-  if (s->invalid_mean != NULL
-      && !gst_guided_bp_parse_triplet ("mean", s->invalid_mean, unused, error))
-    return FALSE;
-  if (s->invalid_std != NULL
-      && !gst_guided_bp_parse_triplet ("std", s->invalid_std, unused, error))
-    return FALSE;
-  return gst_guided_bp_check_range ("input-width", config->input_width, 1,
-      GST_GUIDED_BP_MAX_INPUT_SIZE, error)
-      && gst_guided_bp_check_range ("input-height", config->input_height, 1,
-      GST_GUIDED_BP_MAX_INPUT_SIZE, error)
-      && gst_guided_bp_check_range ("num-threads", config->num_threads, 0,
-      GST_GUIDED_BP_MAX_NUM_THREADS, error)
-      && gst_guided_bp_check_live_values (config->target_class, s->alpha,
-      s->smoothing, s->interval, error);
-}
-
 static gboolean
 gst_guided_bp_start (GstBaseTransform * trans)
 {
   GstGuidedBp *self = GST_GUIDED_BP (trans);
-  StartSettings s;
+  GstGuidedBpStartSettings s;
   GError *error = NULL;
 
-  start_settings_read (self, &s);
-  if (!start_settings_check (&s, &error))
+  gst_guided_bp_start_settings_read (self, &s);
+  if (!gst_guided_bp_start_settings_check (&s, &error))
     goto invalid_settings;
 
   GST_DEBUG_OBJECT (self, "loading model '%s' (labels '%s') on %s, "
@@ -909,7 +815,6 @@ gst_guided_bp_start (GstBaseTransform * trans)
     goto load_failed;
 
   self->renderer = gbp_renderer_new ();
-  self->annotator = gst_guided_bp_annotator_new ();
   self->engine_model = s.model;
   self->applied.target_class = s.config.target_class;
   self->applied.gradcam = FALSE;
@@ -948,7 +853,7 @@ gst_guided_bp_start (GstBaseTransform * trans)
       gbp_engine_get_num_fused_activations (self->engine),
       gbp_engine_has_gradcam (self->engine) ? "" : "not ");
 
-  start_settings_clear (&s, FALSE);
+  gst_guided_bp_start_settings_clear (&s, FALSE);
   return TRUE;
 
   /* ERRORS */
@@ -956,7 +861,7 @@ invalid_settings:
   {
     gst_guided_bp_post_settings_error (GST_ELEMENT_CAST (self), error);
     g_clear_error (&error);
-    start_settings_clear (&s, TRUE);
+    gst_guided_bp_start_settings_clear (&s, TRUE);
     return FALSE;
   }
 load_failed:
@@ -964,14 +869,14 @@ load_failed:
     gst_guided_bp_post_load_error (GST_ELEMENT_CAST (self), s.model,
         s.labels, s.device, error);
     g_clear_error (&error);
-    start_settings_clear (&s, TRUE);
+    gst_guided_bp_start_settings_clear (&s, TRUE);
     return FALSE;
   }
 invalid_target_label:
   {
     gst_guided_bp_post_settings_error (GST_ELEMENT_CAST (self), error);
     g_clear_error (&error);
-    start_settings_clear (&s, FALSE);
+    gst_guided_bp_start_settings_clear (&s, FALSE);
     /* model belongs to the element now: stop() frees it with the rest. */
     gst_guided_bp_stop (trans);
     return FALSE;
@@ -981,7 +886,7 @@ thread_failed:
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the model's thread"), ("%s", error->message));
     g_clear_error (&error);
-    start_settings_clear (&s, FALSE);
+    gst_guided_bp_start_settings_clear (&s, FALSE);
     gst_guided_bp_stop (trans);
     return FALSE;
   }

@@ -64,7 +64,7 @@ struct _GstGuidedBp
   /* Set in start(), used by the streaming thread, freed in stop(). */
   GbpEngine *engine;
   GbpRenderer *renderer;
-  GstGuidedBpAnnotator *annotator;
+  GstGuidedBpAnnotator *annotator;     /* NULL until annotate draws */
   gchar *engine_model;
   guint frames_since_run;       /* G_MAXUINT: run on the next frame */
   gboolean in_place;            /* render-mode none: frames pass in place */

@@ -273,6 +273,10 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
           settings->target_label != NULL
           || settings->target_class != GBP_TARGET_CLASS_TOP);
 
+      /* Made on first use: Pango and fontconfig load their configuration
+       * and fonts only for elements that draw text. */
+      if (self->annotator == NULL)
+        self->annotator = gst_guided_bp_annotator_new ();
       gst_guided_bp_annotator_draw (self->annotator, text, &out_image);
       g_free (text);
     }

@@ -197,9 +197,7 @@ GST_START_TEST (test_none_async)
   gst_buffer_unref (out);
 
   gst_buffer_unref (in);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  harness_teardown_with_bus (h, bus);
 }
 
 GST_END_TEST;

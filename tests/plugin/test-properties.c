@@ -12,6 +12,16 @@
 
 #include "plugin-test-util.h"
 
+/* @element starts (and stops again). */
+static void
+assert_starts (GstElement * element)
+{
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+}
+
 /* Starting with one of these fails, naming the property and the value. */
 static const struct
 {
@@ -41,33 +51,19 @@ static const struct
 GST_START_TEST (test_invalid_value_fails_start)
 {
   const gchar *property = invalid_cases[__i__].property;
-  const gchar *value = invalid_cases[__i__].value;
+  gchar *quoted = g_strdup_printf ("'%s'", property);
+  const gchar *const parts[] = { quoted, invalid_cases[__i__].named, NULL };
   GstElement *element = guidedbp_new (fixture.model);
   GstBus *bus = bus_for (element);
-  GstMessage *message;
-  GError *error = NULL;
-  gchar *debug = NULL, *quoted = g_strdup_printf ("'%s'", property);
 
-  gst_util_set_object_arg (G_OBJECT (element), property, value);
+  gst_util_set_object_arg (G_OBJECT (element), property,
+      invalid_cases[__i__].value);
   fail_unless_equals_int (gst_element_set_state (element, GST_STATE_PLAYING),
       GST_STATE_CHANGE_FAILURE);
-  message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (message != NULL, "%s=%s: no error", property, value);
-  gst_message_parse_error (message, &error, &debug);
-  GST_INFO ("%s=%s: %s", property, value, error->message);
-  fail_unless (g_error_matches (error, GST_LIBRARY_ERROR,
-          GST_LIBRARY_ERROR_SETTINGS), "%s %d",
-      g_quark_to_string (error->domain), error->code);
-  fail_unless (strstr (error->message, quoted) != NULL
-      && strstr (error->message, invalid_cases[__i__].named) != NULL,
-      "%s=%s: the error does not name both: %s", property, value,
-      error->message);
-  fail_unless (debug != NULL && *debug != '\0');
+  assert_error_names (bus, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+      parts);
 
-  g_clear_error (&error);
-  g_free (debug);
   g_free (quoted);
-  gst_message_unref (message);
   fail_unless_equals_int (gst_element_set_state (element, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
   gst_element_set_bus (element, NULL);
@@ -94,12 +90,11 @@ GST_START_TEST (test_invalid_live_value_fails_stream)
 {
   const gchar *property = invalid_live_cases[__i__].property;
   const gchar *value = invalid_live_cases[__i__].value;
+  const gchar *const parts[] = { property, value, NULL };
   GstVideoInfo info;
   GstHarness *h;
   GstBuffer *in, *out;
   GstBus *bus;
-  GstMessage *message;
-  GError *error = NULL;
 
   video_info_init (&info, "RGB", fixture.width, fixture.height);
   h = harness_new (guidedbp_new (fixture.model), &info);
@@ -111,21 +106,11 @@ GST_START_TEST (test_invalid_live_value_fails_stream)
   gst_util_set_object_arg (G_OBJECT (h->element), property, value);
   fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (in)),
       GST_FLOW_ERROR);
-  message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (message != NULL);
-  gst_message_parse_error (message, &error, NULL);
-  GST_INFO ("%s=%s while playing: %s", property, value, error->message);
-  fail_unless (g_error_matches (error, GST_LIBRARY_ERROR,
-          GST_LIBRARY_ERROR_SETTINGS));
-  fail_unless (strstr (error->message, property) != NULL
-      && strstr (error->message, value) != NULL, "%s", error->message);
-  g_clear_error (&error);
-  gst_message_unref (message);
+  assert_error_names (bus, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+      parts);
 
   gst_buffer_unref (in);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  harness_teardown_with_bus (h, bus);
 }
 
 GST_END_TEST;
@@ -153,10 +138,7 @@ GST_START_TEST (test_triplet_forms)
   g_object_get (element, "std", &text, NULL);
   fail_unless_equals_string (text, "0.5,0.25,0.125");
   g_free (text);
-  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_SUCCESS);
-  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
+  assert_starts (element);
   gst_object_unref (element);
 }
 
@@ -221,10 +203,7 @@ GST_START_TEST (test_invalid_then_valid)
 
   gst_util_set_object_arg (G_OBJECT (element), "mean", "1,2");
   gst_util_set_object_arg (G_OBJECT (element), "mean", "<1, 2, 3>");
-  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_SUCCESS);
-  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
+  assert_starts (element);
   gst_object_unref (element);
 }
 
