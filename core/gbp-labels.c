@@ -57,8 +57,9 @@ gbp_labels_load (const gchar * path, guint expected_count, GError ** error)
 #define LABELS_LISTED 5
 
 /* Appends up to LABELS_LISTED of @labels to @list, quoted: when @folded
- * is not NULL those whose case-folded text contains it or is contained in
- * it, else the first ones. Returns how many. */
+ * is not NULL those whose case-folded text contains it or, if three
+ * characters or longer, is contained in it; else the first ones. Returns
+ * how many. */
 static guint
 list_labels (GString * list, gchar ** labels, const gchar * folded)
 {
@@ -69,7 +70,8 @@ list_labels (GString * list, gchar ** labels, const gchar * folded)
       g_autofree gchar *candidate = g_utf8_casefold (labels[i], -1);
 
       if (*candidate == '\0' || (strstr (candidate, folded) == NULL
-              && strstr (folded, candidate) == NULL))
+              && (g_utf8_strlen (candidate, -1) < 3
+                  || strstr (folded, candidate) == NULL)))
         continue;
     }
     g_string_append_printf (list, "%s'%s'", listed > 0 ? ", " : "",

@@ -20,8 +20,8 @@ gchar **gbp_labels_load (const gchar * path, guint expected_count,
 
 /* The index of @label in @labels (exact, case-sensitive); else FALSE with
  * GBP_ERROR_INVALID_ARGUMENT naming @label and listing a few labels: those
- * that contain it or are part of it, ignoring case, or else the first
- * ones. */
+ * that contain it or (three characters or more) are part of it, ignoring
+ * case, or else the first ones. */
 gboolean gbp_labels_find (gchar ** labels, const gchar * label,
     gint * index, GError ** error);
 
