@@ -12,12 +12,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdio.h>
-#include <string.h>
-
 #include <cairo.h>
 
 /* [README] */
+#include <stdio.h>
+
 #include <guidedbp/guidedbp.h>
 
 #define TOP_K 5
