@@ -79,7 +79,7 @@ run_forward (GbpTorchModel * model, guint n, guint width, guint height)
     gint64 start = g_get_monotonic_time ();
 
     if (gbp_torch_model_run (model, input, 1, 3, height, width, NULL, NULL,
-            NULL, NULL, NULL, NULL, &message) != GBP_TORCH_OK) {
+            NULL, NULL, NULL, NULL, NULL, &message) != GBP_TORCH_OK) {
       fprintf (stderr, "forward failed: %s\n", message);
       return FALSE;
     }

@@ -32,6 +32,7 @@ struct _GbpEngine {
   GbpPreprocessor *preprocessor;
   gfloat *input;                /* [3, H, W], reused every frame */
   gfloat *gradient;             /* [3, H, W], reused every frame */
+  gfloat *probabilities;        /* [num_classes], reused every frame */
   gfloat *cam;                  /* [cam_height, cam_width] or NULL */
   gboolean cam_enabled;
   guint cam_width;
@@ -54,7 +55,7 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .num_threads = 0,
     .target_class = GBP_TARGET_CLASS_TOP,
     .labels_path = NULL,
-    .gradcam_layer = NULL,
+    .gradcam_layer = "",
     .fold_batch_norm = TRUE,
     .tune_kernels = TRUE,
     .precision = GBP_PRECISION_FP32,
@@ -208,7 +209,7 @@ probe_model (GbpEngine * engine, GError ** error)
 
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, NULL, &engine->num_classes,
-      &top, &score, engine->gradient, NULL, &message);
+      &top, &score, NULL, engine->gradient, NULL, &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_MODEL_NOT_CLASSIFIER,
         "model '%s' is not a usable image classifier for %ux%u input: %s",
@@ -216,6 +217,7 @@ probe_model (GbpEngine * engine, GError ** error)
         message);
     return FALSE;
   }
+  engine->probabilities = g_new0 (gfloat, engine->num_classes);
   if (gbp_torch_model_get_cam_size (engine->model, &engine->cam_width,
           &engine->cam_height))
     engine->cam = g_new0 (gfloat, (gsize) engine->cam_width
@@ -318,6 +320,7 @@ gbp_engine_free (GbpEngine * engine)
   g_free (engine->model_path);
   g_free (engine->input);
   g_free (engine->gradient);
+  g_free (engine->probabilities);
   g_free (engine->cam);
   g_free (engine);
 }
@@ -392,6 +395,21 @@ gbp_engine_get_label (const GbpEngine * engine, gint class_index)
 }
 
 gboolean
+gbp_engine_find_label (const GbpEngine * engine, const gchar * label,
+    gint * class_index, GError ** error)
+{
+  g_return_val_if_fail (engine != NULL && class_index != NULL, FALSE);
+
+  if (engine->labels == NULL) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "cannot find the class labelled '%s': model '%s' has no labels "
+        "(give a labels file)", label ? label : "(null)", engine->model_path);
+    return FALSE;
+  }
+  return gbp_labels_find (engine->labels, label, class_index, error);
+}
+
+gboolean
 gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
     GError ** error)
 {
@@ -450,8 +468,8 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
   gbp_preprocessor_run (engine->preprocessor, image, engine->input);
   status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
       engine->input_height, engine->input_width, &target, NULL, &chosen,
-      &score, engine->gradient, engine->cam_enabled ? engine->cam : NULL,
-      &message);
+      &score, engine->probabilities, engine->gradient,
+      engine->cam_enabled ? engine->cam : NULL, &message);
   if (status != GBP_TORCH_OK) {
     g_set_error (error, GBP_ERROR, error_from_torch (status),
         "running model '%s' failed: %s", engine->model_path, message);
@@ -467,6 +485,8 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     .cam = engine->cam_enabled ? engine->cam : NULL,
     .cam_width = engine->cam_enabled ? engine->cam_width : 0,
     .cam_height = engine->cam_enabled ? engine->cam_height : 0,
+    .probabilities = engine->probabilities,
+    .num_classes = engine->num_classes,
   };
   return TRUE;
 }

@@ -52,3 +52,59 @@ gbp_labels_load (const gchar * path, guint expected_count, GError ** error)
   }
   return g_steal_pointer (&lines);
 }
+
+/* How many labels an unknown label's error lists. */
+#define LABELS_LISTED 5
+
+/* Appends up to LABELS_LISTED of @labels to @list, quoted: when @folded
+ * is not NULL those whose case-folded text contains it or, if three
+ * characters or longer, is contained in it; else the first ones. Returns
+ * how many. */
+static guint
+list_labels (GString * list, gchar ** labels, const gchar * folded)
+{
+  guint listed = 0;
+
+  for (guint i = 0; labels[i] != NULL && listed < LABELS_LISTED; i++) {
+    if (folded != NULL) {
+      g_autofree gchar *candidate = g_utf8_casefold (labels[i], -1);
+
+      if (*candidate == '\0' || (strstr (candidate, folded) == NULL
+              && (g_utf8_strlen (candidate, -1) < 3
+                  || strstr (folded, candidate) == NULL)))
+        continue;
+    }
+    g_string_append_printf (list, "%s'%s'", listed > 0 ? ", " : "",
+        labels[i]);
+    listed++;
+  }
+  return listed;
+}
+
+gboolean
+gbp_labels_find (gchar ** labels, const gchar * label, gint * index,
+    GError ** error)
+{
+  g_autoptr (GString) list = g_string_new (NULL);
+  g_autofree gchar *folded = NULL;
+  const gchar *which = "similar labels";
+  guint count = g_strv_length (labels);
+
+  for (guint i = 0; i < count; i++) {
+    if (g_strcmp0 (labels[i], label) == 0) {
+      *index = (gint) i;
+      return TRUE;
+    }
+  }
+
+  if (label != NULL && *label != '\0')
+    folded = g_utf8_casefold (label, -1);
+  if (folded == NULL || list_labels (list, labels, folded) == 0) {
+    which = count > LABELS_LISTED ? "the first labels" : "the labels";
+    list_labels (list, labels, NULL);
+  }
+  g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+      "no class is labelled '%s'; %s are %s (%u in all)",
+      label ? label : "(null)", which, list->str, count);
+  return FALSE;
+}

@@ -18,4 +18,11 @@ G_BEGIN_DECLS
 gchar **gbp_labels_load (const gchar * path, guint expected_count,
     GError ** error);
 
+/* The index of @label in @labels (exact, case-sensitive); else FALSE with
+ * GBP_ERROR_INVALID_ARGUMENT naming @label and listing a few labels: those
+ * that contain it or (three characters or more) are part of it, ignoring
+ * case, or else the first ones. */
+gboolean gbp_labels_find (gchar ** labels, const gchar * label,
+    gint * index, GError ** error);
+
 G_END_DECLS

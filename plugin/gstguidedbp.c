@@ -33,12 +33,33 @@
  * over it. The element then adds no latency; otherwise it adds its measured
  * processing time to the latency.
  *
+ * Every output buffer with a saliency carries its result as a
+ * #GstCustomMeta named `GuidedBpMeta` (gst_buffer_get_custom_meta(),
+ * gst_custom_meta_get_structure()): `class` (gint, the explained class),
+ * `score` (gdouble, its softmax probability), `label` (string, only with
+ * labels), `top-classes`, `top-scores` and `top-labels` (#GstValueArray of
+ * gint, gdouble and string: the #GstGuidedBp:top-k most probable classes),
+ * and `timestamp`, `stream-time`, `running-time` (guint64, of the frame the
+ * model ran on: with #GstGuidedBp:interval or #GstGuidedBp:async, an
+ * earlier frame than the buffer's own) and `processing-time` (guint64,
+ * nanoseconds). The meta has no tags: elements that convert or scale the
+ * frame keep it. #GstGuidedBp:render-mode `none` passes the frames through
+ * unchanged, in place, with the meta, for applications that draw
+ * themselves; #GstGuidedBp:annotate draws the label and score on the video.
+ *
  * With #GstGuidedBp:post-messages, an element message named `guidedbp`
- * describes each explained frame (each frame the model ran on): `timestamp`,
- * `stream-time`, `running-time` (guint64, of the frame the model ran on),
- * `class` (gint), `label` (string, only with labels), `score` (gdouble) and
- * `processing-time` (guint64, nanoseconds). In asynchronous mode it is
- * posted from the model's thread when the result is ready.
+ * with the same fields describes each explained frame (each frame the
+ * model ran on). In asynchronous mode it is posted from the model's thread
+ * when the result is ready.
+ *
+ * Invalid property values fail the start with an error naming the property
+ * and the value (and, for those that change while playing, fail streaming
+ * at the next frame): the numeric properties declare their type's whole
+ * range, because GObject would otherwise drop an out-of-range value with a
+ * warning the element never sees; each one's description gives its valid
+ * range. gst-launch-1.0 parses enumerations itself and, for an unknown
+ * nick, says only that it could not set the property:
+ * `gst-inspect-1.0 guidedbp` lists the valid ones.
  *
  * ## Example launch lines
  * |[
@@ -60,10 +81,16 @@
  *     smoothing=0.5 ! videoconvert ! autovideosink
  * ]| A live source at full frame rate, the latest saliency as a heatmap
  * over each frame, however slow the model.
+ * |[
+ * gst-launch-1.0 -e v4l2src ! videoconvert ! guidedbp render-mode=overlay \
+ *     annotate=true ! videoconvert ! x264enc ! mp4mux ! \
+ *     filesink location=explained.mp4
+ * ]| A recording with the class and its score drawn in the corner.
  */
 
 #include "gstguidedbp.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <guidedbp/gbp-engine.h>
@@ -74,13 +101,12 @@
 #include "gstguidedbpmodel.h"
 #include "gstguidedbpprivate.h"
 #include "gstguidedbprender.h"
+#include "gstguidedbpsettings.h"
+#include "gstguidedbpstart.h"
 
 /* Not static: the other plugin files log and post errors in it. */
 GST_DEBUG_CATEGORY (gst_guided_bp_debug);
 #define GST_CAT_DEFAULT gst_guided_bp_debug
-
-#define MAX_INPUT_SIZE 8192
-#define MAX_NUM_THREADS 1024
 
 #define DEFAULT_PROP_LABELS NULL
 #define DEFAULT_PROP_DEVICE "cpu"
@@ -99,8 +125,9 @@ GST_DEBUG_CATEGORY (gst_guided_bp_debug);
 #define DEFAULT_PROP_FOLD_BATCH_NORM TRUE
 #define DEFAULT_PROP_INTERVAL 1
 #define DEFAULT_PROP_ASYNC FALSE
-
-#define MAX_SMOOTHING 0.99
+#define DEFAULT_PROP_TOP_K 5
+#define DEFAULT_PROP_TARGET_LABEL NULL
+#define DEFAULT_PROP_ANNOTATE FALSE
 
 enum
 {
@@ -123,6 +150,9 @@ enum
   PROP_FOLD_BATCH_NORM,
   PROP_INTERVAL,
   PROP_ASYNC,
+  PROP_TOP_K,
+  PROP_TARGET_LABEL,
+  PROP_ANNOTATE,
 };
 
 /* GstVideoFilter rather than plain GstBaseTransform: it parses the caps
@@ -216,25 +246,26 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_INPUT_WIDTH,
       g_param_spec_uint ("input-width", "Input width",
-          "Width frames are resized to for the model. "
-          "Applied at the next start",
-          1, MAX_INPUT_SIZE, DEFAULT_PROP_INPUT_WIDTH,
+          "Width frames are resized to for the model, 1 to 8192 (else "
+          "starting fails). Applied at the next start",
+          0, G_MAXUINT, DEFAULT_PROP_INPUT_WIDTH,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
   g_object_class_install_property (gobject_class, PROP_INPUT_HEIGHT,
       g_param_spec_uint ("input-height", "Input height",
-          "Height frames are resized to for the model. "
-          "Applied at the next start",
-          1, MAX_INPUT_SIZE, DEFAULT_PROP_INPUT_HEIGHT,
+          "Height frames are resized to for the model, 1 to 8192 (else "
+          "starting fails). Applied at the next start",
+          0, G_MAXUINT, DEFAULT_PROP_INPUT_HEIGHT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
   g_object_class_install_property (gobject_class, PROP_MEAN,
       g_param_spec_string ("mean", "Mean",
           "Per-channel mean \"r,g,b\" subtracted from pixels scaled to "
-          "[0,1] (ImageNet by default); text that is not three numbers is "
-          "ignored with a warning. Applied at the next start",
+          "[0,1] (ImageNet by default); also a GstValueArray \"<r, g, b>\" "
+          "or a Python list. Anything else fails the next start (and reads "
+          "back as the last valid value). Applied at the next start",
           DEFAULT_PROP_MEAN,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
@@ -242,9 +273,9 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   g_object_class_install_property (gobject_class, PROP_STD,
       g_param_spec_string ("std", "Standard deviation",
           "Per-channel standard deviation \"r,g,b\" the pixels are divided "
-          "by after the mean (ImageNet by default); each must be > 0, else "
-          "starting fails; text that is not three numbers is ignored with "
-          "a warning. Applied at the next start",
+          "by after the mean (ImageNet by default), as for mean; each must "
+          "be > 0, and anything else fails the next start (and reads back "
+          "as the last valid value). Applied at the next start",
           DEFAULT_PROP_STD,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
@@ -252,9 +283,10 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   g_object_class_install_property (gobject_class, PROP_TARGET_CLASS,
       g_param_spec_int ("target-class", "Target class",
           "Class whose score is explained, -1 for the top class of each "
-          "frame; a class the model does not have is a streaming error. "
-          "Takes effect from the next frame",
-          -1, G_MAXINT, DEFAULT_PROP_TARGET_CLASS,
+          "frame (see also target-label); below -1 or a class the model "
+          "does not have fails the start, or streaming when set while "
+          "playing. Takes effect from the next frame",
+          G_MININT, G_MAXINT, DEFAULT_PROP_TARGET_CLASS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -266,17 +298,18 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           "many times per frame, so when other threads keep a core busy "
           "(async mode's own conversions, encoders, other processes) use "
           "fewer threads than cores, or run with OMP_WAIT_POLICY=passive in "
-          "the environment. Applied at the next start",
-          0, MAX_NUM_THREADS, DEFAULT_PROP_NUM_THREADS,
+          "the environment. 0 to 1024, else starting fails. "
+          "Applied at the next start",
+          0, G_MAXUINT, DEFAULT_PROP_NUM_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
   g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
       g_param_spec_boolean ("post-messages", "Post messages",
           "Post a \"guidedbp\" element message per frame the model runs "
-          "on (see interval), with its timestamp, class, label, score and "
-          "processing time; with async, when its result is ready. Takes "
-          "effect from the next frame",
+          "on (see interval), with the fields of the GuidedBpMeta: class, "
+          "score, label, top classes, timestamps and processing time; with "
+          "async, when its result is ready. Takes effect from the next frame",
           DEFAULT_PROP_POST_MESSAGES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
@@ -293,8 +326,9 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           "What the output frames show (default: gradient, the reference "
           "colour image of the gradient). overlay and gradcam blend over "
           "the original frame; the gradcam modes need a model with a "
-          "convolution, else streaming fails. Takes effect from the next "
-          "frame",
+          "convolution, else streaming fails; none passes the frame "
+          "through unchanged, in place, with its GuidedBpMeta. Takes "
+          "effect from the next frame",
           GST_TYPE_GUIDED_BP_RENDER_MODE, DEFAULT_PROP_RENDER_MODE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
@@ -311,8 +345,9 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
       g_param_spec_double ("alpha", "Alpha",
           "Weight of the heatmap when the overlay and gradcam render modes "
           "blend it over the frame, 0 (the frame only) to 1 (the heatmap "
-          "only); default 0.5. Takes effect from the next frame",
-          0.0, 1.0, DEFAULT_PROP_ALPHA,
+          "only); default 0.5. Else starting, or streaming, fails. Takes "
+          "effect from the next frame",
+          -INFINITY, INFINITY, DEFAULT_PROP_ALPHA,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -329,8 +364,9 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           "Weight of the previous frames' map in an exponential moving "
           "average of the maps, 0 (default: off) to 0.99 (very steady); "
           "starts over after caps changes, flushes and discontinuities. "
-          "Takes effect from the next frame",
-          0.0, MAX_SMOOTHING, DEFAULT_PROP_SMOOTHING,
+          "Else starting, or streaming, fails. Takes effect from the next "
+          "frame",
+          -INFINITY, INFINITY, DEFAULT_PROP_SMOOTHING,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -368,9 +404,10 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
       g_param_spec_uint ("interval", "Interval",
           "Run the model on every Nth frame (default 1: every frame); the "
           "frames in between show the last saliency drawn over them. With "
-          "async, every Nth frame is handed to the model. Takes effect "
-          "from the next frame",
-          1, G_MAXINT, DEFAULT_PROP_INTERVAL,
+          "async, every Nth frame is handed to the model. 1 to 2147483647, "
+          "else starting, or streaming, fails. Takes effect from the next "
+          "frame",
+          0, G_MAXUINT, DEFAULT_PROP_INTERVAL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -395,6 +432,61 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstGuidedBp:top-k:
+   *
+   * How many of the most probable classes the GuidedBpMeta and the
+   * messages list in `top-classes`, `top-scores` and `top-labels`.
+   */
+  g_object_class_install_property (gobject_class, PROP_TOP_K,
+      g_param_spec_uint ("top-k", "Top k",
+          "How many of the most probable classes the GuidedBpMeta and the "
+          "messages list (top-classes, top-scores, top-labels), most "
+          "probable first; at most the model's classes, 0 for none. Takes "
+          "effect from the next frame",
+          0, G_MAXUINT, DEFAULT_PROP_TOP_K,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstGuidedBp:target-label:
+   *
+   * Explains the class with this label instead of the top class or
+   * #GstGuidedBp:target-class. Needs labels (#GstGuidedBp:labels, or the
+   * demo model's). An unknown label fails the start, or streaming when set
+   * while playing, with an error that lists similar labels.
+   */
+  g_object_class_install_property (gobject_class, PROP_TARGET_LABEL,
+      g_param_spec_string ("target-label", "Target label",
+          "Label of the class whose score is explained (needs labels; "
+          "NULL or \"\": target-class decides); it overrides target-class. "
+          "A label that no class has fails the start, or streaming when "
+          "set while playing, naming similar labels. Takes effect from the "
+          "next frame",
+          DEFAULT_PROP_TARGET_LABEL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstGuidedBp:annotate:
+   *
+   * Draws the explained class's label (or number) and score in the
+   * top-left corner of the output, white on a translucent box, with a font
+   * 1/24 of the frame height (at least 10 pixels); with a target set,
+   * "target: ..." and, when another class is the most probable, "top: ...".
+   * With render-mode none it is drawn on the frame itself.
+   */
+  g_object_class_install_property (gobject_class, PROP_ANNOTATE,
+      g_param_spec_boolean ("annotate", "Annotate",
+          "Draw the explained class's label and score (and, with a target "
+          "set, the top class's) in the top-left corner of the output, "
+          "scaled with the frame height (default: false). Takes effect "
+          "from the next frame",
+          DEFAULT_PROP_ANNOTATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  gst_guided_bp_meta_register ();
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_RENDER_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_COLORMAP, 0);
 
@@ -411,6 +503,11 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_guided_bp_stop);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_guided_bp_query);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_guided_bp_sink_event);
+  trans_class->before_transform =
+      GST_DEBUG_FUNCPTR (gst_guided_bp_before_transform);
+  /* Only render-mode none runs in place (see gst_guided_bp_set_in_place);
+   * this replaces GstVideoFilter's, which would map the frame writable. */
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_guided_bp_transform_ip);
 
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_guided_bp_set_info);
   filter_class->transform_frame =
@@ -438,6 +535,9 @@ gst_guided_bp_init (GstGuidedBp * self)
   self->fold_batch_norm = DEFAULT_PROP_FOLD_BATCH_NORM;
   self->interval = DEFAULT_PROP_INTERVAL;
   self->async = DEFAULT_PROP_ASYNC;
+  self->top_k = DEFAULT_PROP_TOP_K;
+  self->target_label = g_strdup (DEFAULT_PROP_TARGET_LABEL);
+  self->annotate = DEFAULT_PROP_ANNOTATE;
   gst_guided_bp_latency_reset (&self->latency);
 
   /* QoS: GstBaseTransform drops a frame that is already late when it
@@ -456,29 +556,37 @@ gst_guided_bp_finalize (GObject * object)
   g_free (self->labels);
   g_free (self->device);
   g_free (self->gradcam_layer);
+  g_free (self->target_label);
+  g_free (self->invalid_mean);
+  g_free (self->invalid_std);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-/* Parses @text into @values under the object lock; on bad text warns and
- * keeps the old values. */
+/* Parses @text into @values under the object lock. Bad text keeps the
+ * old values and is kept in @invalid, which fails the next start; a
+ * warning says so at once, for applications watching the bus. */
 static void
 gst_guided_bp_set_triplet (GstGuidedBp * self, const gchar * name,
-    const gchar * text, gfloat values[3])
+    const gchar * text, gfloat values[3], gchar ** invalid)
 {
   GError *error = NULL;
   gfloat parsed[3];
+  gboolean ok;
 
-  if (!gbp_parse_triplet (text, parsed, &error)) {
+  ok = gst_guided_bp_parse_triplet (name, text, parsed, &error);
+  if (!ok) {
     GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
-        ("Ignoring invalid %s '%s'", name, GST_STR_NULL (text)),
-        ("%s", error->message));
+        ("Invalid %s '%s': starting will fail until it is set to three "
+            "numbers", name, GST_STR_NULL (text)), ("%s", error->message));
     g_clear_error (&error);
-    return;
   }
 
   GST_OBJECT_LOCK (self);
-  memcpy (values, parsed, sizeof (parsed));
+  g_free (*invalid);
+  *invalid = ok ? NULL : g_strdup (text ? text : "(null)");
+  if (ok)
+    memcpy (values, parsed, sizeof (parsed));
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -527,11 +635,11 @@ gst_guided_bp_set_property (GObject * object, guint prop_id,
       break;
     case PROP_MEAN:
       gst_guided_bp_set_triplet (self, "mean", g_value_get_string (value),
-          self->mean);
+          self->mean, &self->invalid_mean);
       break;
     case PROP_STD:
       gst_guided_bp_set_triplet (self, "std", g_value_get_string (value),
-          self->std);
+          self->std, &self->invalid_std);
       break;
     case PROP_TARGET_CLASS:
       GST_OBJECT_LOCK (self);
@@ -585,6 +693,19 @@ gst_guided_bp_set_property (GObject * object, guint prop_id,
     case PROP_ASYNC:
       GST_OBJECT_LOCK (self);
       self->async = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_TOP_K:
+      GST_OBJECT_LOCK (self);
+      self->top_k = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_TARGET_LABEL:
+      gst_guided_bp_set_string (self, &self->target_label, value, NULL);
+      break;
+    case PROP_ANNOTATE:
+      GST_OBJECT_LOCK (self);
+      self->annotate = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
     default:
@@ -657,6 +778,15 @@ gst_guided_bp_get_property (GObject * object, guint prop_id,
     case PROP_ASYNC:
       g_value_set_boolean (value, self->async);
       break;
+    case PROP_TOP_K:
+      g_value_set_uint (value, self->top_k);
+      break;
+    case PROP_TARGET_LABEL:
+      g_value_set_string (value, self->target_label);
+      break;
+    case PROP_ANNOTATE:
+      g_value_set_boolean (value, self->annotate);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -668,87 +798,87 @@ static gboolean
 gst_guided_bp_start (GstBaseTransform * trans)
 {
   GstGuidedBp *self = GST_GUIDED_BP (trans);
-  GbpEngineConfig config;
+  GstGuidedBpStartSettings s;
   GError *error = NULL;
-  gchar *model, *labels, *device, *gradcam_layer;
-  gboolean async;
 
-  gbp_engine_config_init (&config);
-
-  GST_OBJECT_LOCK (self);
-  model = g_strdup (self->model);
-  labels = gst_guided_bp_resolve_labels (self->model, self->labels);
-  device = g_strdup (self->device);
-  gradcam_layer = g_strdup (self->gradcam_layer);
-  config.input_width = self->input_width;
-  config.input_height = self->input_height;
-  memcpy (config.mean, self->mean, sizeof (config.mean));
-  memcpy (config.std, self->std, sizeof (config.std));
-  config.num_threads = self->num_threads;
-  config.target_class = self->target_class;
-  config.fold_batch_norm = self->fold_batch_norm;
-  async = self->async;
-  gst_guided_bp_latency_reset (&self->latency);
-  GST_OBJECT_UNLOCK (self);
-
-  config.model_path = model;
-  config.labels_path = labels;
-  config.device = device;
-  /* Always a layer ("" is the last convolution), so that a Grad-CAM render
-   * mode can be chosen while playing; it costs nothing until then. */
-  config.gradcam_layer = gradcam_layer;
+  gst_guided_bp_start_settings_read (self, &s);
+  if (!gst_guided_bp_start_settings_check (&s, &error))
+    goto invalid_settings;
 
   GST_DEBUG_OBJECT (self, "loading model '%s' (labels '%s') on %s, "
-      "input %ux%u, Grad-CAM layer '%s', %s", model, GST_STR_NULL (labels),
-      device, config.input_width, config.input_height, gradcam_layer,
-      async ? "asynchronous" : "synchronous");
+      "input %ux%u, Grad-CAM layer '%s', %s", s.model, GST_STR_NULL (s.labels),
+      s.device, s.config.input_width, s.config.input_height, s.gradcam_layer,
+      s.async ? "asynchronous" : "synchronous");
 
-  self->engine = gbp_engine_new (&config, &error);
+  self->engine = gbp_engine_new (&s.config, &error);
   if (self->engine == NULL)
     goto load_failed;
 
   self->renderer = gbp_renderer_new ();
-  self->engine_model = model;
-  self->applied.target_class = config.target_class;
+  self->engine_model = s.model;
+  self->applied.target_class = s.config.target_class;
   self->applied.gradcam = FALSE;
   self->has_saliency = FALSE;
   gst_guided_bp_restart (self);
+  gst_guided_bp_set_in_place (self, s.none);
 
-  if (async) {
+  /* An unknown label is a start error; the engine is told the class with
+   * the first frame, like any target change. */
+  if (s.target_label != NULL) {
+    gint unused;
+
+    if (!gst_guided_bp_resolve_target_label (self, s.target_label, &unused,
+            &error))
+      goto invalid_target_label;
+  }
+
+  if (s.async) {
     self->worker = gst_guided_bp_worker_new (GST_ELEMENT_CAST (self),
-        self->engine, model, &self->applied, &error);
+        self->engine, s.model, &self->applied, &error);
     if (self->worker == NULL)
       goto thread_failed;
     self->result = gst_guided_bp_saliency_new ();
   }
 
   GST_OBJECT_LOCK (self);
-  self->running_async = async;
+  self->running_async = s.async;
   GST_OBJECT_UNLOCK (self);
 
   GST_INFO_OBJECT (self, "loaded model '%s': %u classes, %u guided nodes, "
       "%u convolutions on oneDNN (%u fused with their activation), "
-      "Grad-CAM %savailable", model,
+      "Grad-CAM %savailable", s.model,
       gbp_engine_get_num_classes (self->engine),
       gbp_engine_get_num_guided_nodes (self->engine),
       gbp_engine_get_num_onednn_convs (self->engine),
       gbp_engine_get_num_fused_activations (self->engine),
       gbp_engine_has_gradcam (self->engine) ? "" : "not ");
 
-  g_free (labels);
-  g_free (device);
-  g_free (gradcam_layer);
+  gst_guided_bp_start_settings_clear (&s, FALSE);
   return TRUE;
 
   /* ERRORS */
+invalid_settings:
+  {
+    gst_guided_bp_post_settings_error (GST_ELEMENT_CAST (self), error);
+    g_clear_error (&error);
+    gst_guided_bp_start_settings_clear (&s, TRUE);
+    return FALSE;
+  }
 load_failed:
   {
-    gst_guided_bp_post_load_error (GST_ELEMENT_CAST (self), model, labels, device, error);
+    gst_guided_bp_post_load_error (GST_ELEMENT_CAST (self), s.model,
+        s.labels, s.device, error);
     g_clear_error (&error);
-    g_free (model);
-    g_free (labels);
-    g_free (device);
-    g_free (gradcam_layer);
+    gst_guided_bp_start_settings_clear (&s, TRUE);
+    return FALSE;
+  }
+invalid_target_label:
+  {
+    gst_guided_bp_post_settings_error (GST_ELEMENT_CAST (self), error);
+    g_clear_error (&error);
+    gst_guided_bp_start_settings_clear (&s, FALSE);
+    /* model belongs to the element now: stop() frees it with the rest. */
+    gst_guided_bp_stop (trans);
     return FALSE;
   }
 thread_failed:
@@ -756,10 +886,7 @@ thread_failed:
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not start the model's thread"), ("%s", error->message));
     g_clear_error (&error);
-    g_free (labels);
-    g_free (device);
-    g_free (gradcam_layer);
-    /* model belongs to the element now: stop() frees it with the rest. */
+    gst_guided_bp_start_settings_clear (&s, FALSE);
     gst_guided_bp_stop (trans);
     return FALSE;
   }
@@ -779,7 +906,9 @@ gst_guided_bp_stop (GstBaseTransform * trans)
   g_clear_pointer (&self->result, gst_guided_bp_saliency_free);
   g_clear_pointer (&self->engine, gbp_engine_free);
   g_clear_pointer (&self->renderer, gbp_renderer_free);
+  g_clear_pointer (&self->annotator, gst_guided_bp_annotator_free);
   g_clear_pointer (&self->engine_model, g_free);
+  g_clear_pointer (&self->resolved_label, g_free);
   self->has_saliency = FALSE;
   return TRUE;
 }

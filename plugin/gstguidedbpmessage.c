@@ -5,28 +5,12 @@
 #include "gstguidedbpmessage.h"
 
 GstMessage *
-gst_guided_bp_message_new (GstObject * src, const GstSegment * segment,
-    GstClockTime pts, const GbpSaliency * saliency,
-    GstClockTime processing_time)
+gst_guided_bp_message_new (GstObject * src, const GbpEngine * engine,
+    const GbpSaliency * saliency, const GstGuidedBpTiming * timing,
+    guint top_k)
 {
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
-  GstClockTime running_time = GST_CLOCK_TIME_NONE;
-  GstStructure *s;
+  GstStructure *s = gst_structure_new_empty (GST_GUIDED_BP_MESSAGE_NAME);
 
-  if (GST_CLOCK_TIME_IS_VALID (pts) && segment->format == GST_FORMAT_TIME) {
-    stream_time = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
-    running_time = gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts);
-  }
-
-  s = gst_structure_new (GST_GUIDED_BP_MESSAGE_NAME,
-      "timestamp", G_TYPE_UINT64, (guint64) pts,
-      "stream-time", G_TYPE_UINT64, (guint64) stream_time,
-      "running-time", G_TYPE_UINT64, (guint64) running_time,
-      "class", G_TYPE_INT, saliency->class_index,
-      "score", G_TYPE_DOUBLE, (gdouble) saliency->score,
-      "processing-time", G_TYPE_UINT64, (guint64) processing_time, NULL);
-  if (saliency->label != NULL)
-    gst_structure_set (s, "label", G_TYPE_STRING, saliency->label, NULL);
-
+  gst_guided_bp_result_fill (s, engine, saliency, timing, top_k);
   return gst_message_new_element (src, s);
 }

@@ -7,21 +7,17 @@
 #include <gst/gst.h>
 #include <guidedbp/gbp-engine.h>
 
+#include "gstguidedbpresult.h"
+
 G_BEGIN_DECLS
 
 #define GST_GUIDED_BP_MESSAGE_NAME "guidedbp"
 
-/* A new element message from @src describing one processed frame: a
- * structure named "guidedbp" with
- *   timestamp (guint64)        the buffer PTS, GST_CLOCK_TIME_NONE if none
- *   stream-time (guint64)      @pts in @segment's stream time
- *   running-time (guint64)     @pts in @segment's running time
- *   class (gint)               the explained class
- *   label (string)             its label, only when the model has labels
- *   score (gdouble)            its softmax probability
- *   processing-time (guint64)  nanoseconds spent on the frame */
+/* A new element message from @src describing one explained frame: a
+ * structure named "guidedbp" with the fields of the GuidedBpMeta (see
+ * gst_guided_bp_result_fill()). */
 GstMessage *gst_guided_bp_message_new (GstObject * src,
-    const GstSegment * segment, GstClockTime pts,
-    const GbpSaliency * saliency, GstClockTime processing_time);
+    const GbpEngine * engine, const GbpSaliency * saliency,
+    const GstGuidedBpTiming * timing, guint top_k);
 
 G_END_DECLS

@@ -13,7 +13,9 @@
 #include <guidedbp/gbp-engine.h>
 #include <guidedbp/gbp-render.h>
 
+#include "gstguidedbpannotate.h"
 #include "gstguidedbplatency.h"
+#include "gstguidedbpresult.h"
 #include "gstguidedbprun.h"
 #include "gstguidedbpsaliency.h"
 #include "gstguidedbpworker.h"
@@ -26,9 +28,9 @@ struct _GstGuidedBp
 {
   GstVideoFilter parent;
 
-  /* Properties, under the object lock. target_class, post_messages,
-   * interval and the rendering ones are read per frame, the others once,
-   * in start(). */
+  /* Properties, under the object lock. target_class, target_label,
+   * post_messages, interval, top_k, annotate and the rendering ones are
+   * read per frame, the others once, in start(). */
   gchar *model;
   gchar *labels;
   gchar *device;
@@ -36,10 +38,13 @@ struct _GstGuidedBp
   guint input_height;
   gfloat mean[3];
   gfloat std[3];
+  gchar *invalid_mean;          /* text set that is not three numbers, */
+  gchar *invalid_std;           /* which fails the start; else NULL */
   gint target_class;
+  gchar *target_label;
   guint num_threads;
   gboolean post_messages;
-  GbpRenderMode render_mode;
+  gint render_mode;             /* GbpRenderMode or GST_GUIDED_BP_RENDER_NONE */
   GbpColormap colormap;
   gdouble alpha;
   gdouble smoothing;
@@ -47,6 +52,8 @@ struct _GstGuidedBp
   gboolean fold_batch_norm;
   guint interval;
   gboolean async;
+  guint top_k;
+  gboolean annotate;
 
   /* Measured processing times and whether the running engine is
    * asynchronous, under the object lock (the latency query comes from any
@@ -57,13 +64,18 @@ struct _GstGuidedBp
   /* Set in start(), used by the streaming thread, freed in stop(). */
   GbpEngine *engine;
   GbpRenderer *renderer;
+  GstGuidedBpAnnotator *annotator;     /* NULL until annotate draws */
   gchar *engine_model;
   guint frames_since_run;       /* G_MAXUINT: run on the next frame */
+  gboolean in_place;            /* render-mode none: frames pass in place */
+  gchar *resolved_label;        /* the target-label last looked up, */
+  gint resolved_class;          /* and its class */
 
   /* Synchronous mode: the engine's settings and its last saliency, valid
    * until its next run. */
   GstGuidedBpRunSettings applied;
   GbpSaliency saliency;
+  GstGuidedBpTiming timing;
   gboolean has_saliency;
 
   /* Asynchronous mode: the model's thread (which owns the engine) and the
@@ -78,8 +90,27 @@ struct _GstGuidedBp
  * on it. Streaming thread (or with the stream stopped). */
 void gst_guided_bp_restart (GstGuidedBp * self);
 
-/* GstVideoFilter::transform_frame. */
+/* The class labelled @label (target-label), looked up once per new label;
+ * else an error naming the property. Streaming thread, or start(). */
+gboolean gst_guided_bp_resolve_target_label (GstGuidedBp * self,
+    const gchar * label, gint * class_index, GError ** error);
+
+/* GstVideoFilter::transform_frame: every render mode but none. */
 GstFlowReturn gst_guided_bp_transform_frame (GstVideoFilter * filter,
     GstVideoFrame * inframe, GstVideoFrame * outframe);
+
+/* GstBaseTransform::transform_ip: render-mode none, the frame in place. */
+GstFlowReturn gst_guided_bp_transform_ip (GstBaseTransform * trans,
+    GstBuffer * buffer);
+
+/* GstBaseTransform::before_transform: switches between in-place (none)
+ * and rendering into a new buffer before each frame. */
+void gst_guided_bp_before_transform (GstBaseTransform * trans,
+    GstBuffer * buffer);
+
+/* Makes frames pass in place (render-mode none) or not, from the next
+ * buffer on (renegotiating the buffer pool). Streaming thread, or with the
+ * stream stopped. */
+void gst_guided_bp_set_in_place (GstGuidedBp * self, gboolean in_place);
 
 G_END_DECLS

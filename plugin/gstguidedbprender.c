@@ -35,6 +35,9 @@ gst_guided_bp_render_mode_get_type (void)
         "guided-gradcam"},
     {GBP_RENDER_GUIDED_GRADCAM_GRAY,
         "Guided Grad-CAM drawn like gray", "guided-gradcam-gray"},
+    {GST_GUIDED_BP_RENDER_NONE,
+        "Nothing drawn: the frame passes through unchanged, in place, with "
+          "its result in the GuidedBpMeta", "none"},
     {0, NULL, NULL},
   };
   static gsize id = 0;

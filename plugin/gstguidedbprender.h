@@ -9,9 +9,14 @@
 
 G_BEGIN_DECLS
 
+/* The element's render-mode "none": nothing is drawn, the frame passes
+ * through in place. Not a GbpRenderMode: the renderer never sees it. */
+#define GST_GUIDED_BP_RENDER_NONE 100
+
 /* GstGuidedBpRenderMode: the values of GbpRenderMode, nicks "gradient",
  * "gray", "positive", "negative", "heatmap", "overlay", "gradcam",
- * "guided-gradcam", "guided-gradcam-gray". */
+ * "guided-gradcam", "guided-gradcam-gray" (gbp_render_mode_get_name()'s
+ * names), and GST_GUIDED_BP_RENDER_NONE, "none". */
 #define GST_TYPE_GUIDED_BP_RENDER_MODE (gst_guided_bp_render_mode_get_type ())
 GType gst_guided_bp_render_mode_get_type (void);
 

@@ -11,7 +11,7 @@ gst_guided_bp_saliency_new (void)
 {
   GstGuidedBpSaliency *saliency = g_new0 (GstGuidedBpSaliency, 1);
 
-  saliency->pts = GST_CLOCK_TIME_NONE;
+  gst_guided_bp_saliency_invalidate (saliency);
   return saliency;
 }
 
@@ -22,6 +22,7 @@ gst_guided_bp_saliency_free (GstGuidedBpSaliency * saliency)
     return;
   g_free (saliency->gradient);
   g_free (saliency->cam);
+  g_free (saliency->probabilities);
   g_free (saliency->label);
   g_free (saliency);
 }
@@ -39,7 +40,7 @@ ensure_floats (gfloat * buffer, gsize * capacity, gsize size)
 
 void
 gst_guided_bp_saliency_copy (GstGuidedBpSaliency * dest,
-    const GbpSaliency * src, GstClockTime pts)
+    const GbpSaliency * src, const GstGuidedBpTiming * timing)
 {
   const gsize gradient_size = (gsize) 3 * src->width * src->height;
   const gsize cam_size = src->cam != NULL ?
@@ -54,6 +55,13 @@ gst_guided_bp_saliency_copy (GstGuidedBpSaliency * dest,
     memcpy (dest->cam, src->cam, cam_size * sizeof (gfloat));
   }
 
+  if (src->probabilities != NULL) {
+    dest->probabilities = ensure_floats (dest->probabilities,
+        &dest->probabilities_capacity, src->num_classes);
+    memcpy (dest->probabilities, src->probabilities,
+        src->num_classes * sizeof (gfloat));
+  }
+
   /* Labels repeat from frame to frame: copy only a new one. */
   if (g_strcmp0 (dest->label, src->label) != 0) {
     g_free (dest->label);
@@ -63,6 +71,7 @@ gst_guided_bp_saliency_copy (GstGuidedBpSaliency * dest,
   dest->view = *src;
   dest->view.gradient = dest->gradient;
   dest->view.label = dest->label;
+  dest->view.probabilities = src->probabilities ? dest->probabilities : NULL;
   if (cam_size > 0) {
     dest->view.cam = dest->cam;
   } else {
@@ -70,7 +79,7 @@ gst_guided_bp_saliency_copy (GstGuidedBpSaliency * dest,
     dest->view.cam_width = 0;
     dest->view.cam_height = 0;
   }
-  dest->pts = pts;
+  dest->timing = *timing;
   dest->valid = TRUE;
 }
 
@@ -78,5 +87,6 @@ void
 gst_guided_bp_saliency_invalidate (GstGuidedBpSaliency * saliency)
 {
   saliency->valid = FALSE;
-  saliency->pts = GST_CLOCK_TIME_NONE;
+  gst_guided_bp_timing_init (&saliency->timing, NULL, GST_CLOCK_TIME_NONE,
+      0);
 }

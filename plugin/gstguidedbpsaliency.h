@@ -7,24 +7,28 @@
 #include <gst/gst.h>
 #include <guidedbp/gbp-engine.h>
 
+#include "gstguidedbpresult.h"
+
 G_BEGIN_DECLS
 
 /**
  * GstGuidedBpSaliency:
  * @view: the copy, as a GbpSaliency whose pointers lead into the buffers
  *   below; meaningful only when @valid
- * @pts: timestamp of the frame it was computed from
+ * @timing: when the frame it was computed from was (timing.timestamp is
+ *   its PTS), and how long that took
  * @valid: FALSE until a saliency is copied in, and after
  *   gst_guided_bp_saliency_invalidate()
  *
  * An owned copy of a GbpSaliency (the engine's is valid only until its next
- * run): gradient, Grad-CAM map, class, score and label. The buffers grow
+ * run): gradient, Grad-CAM map, class probabilities, class, score and
+ * label. The buffers grow
  * when a larger saliency comes and are reused otherwise, so copying the
  * same model's results allocates nothing. Not thread-safe.
  */
 typedef struct {
   GbpSaliency view;
-  GstClockTime pts;
+  GstGuidedBpTiming timing;
   gboolean valid;
 
   /*< private >*/
@@ -32,6 +36,8 @@ typedef struct {
   gsize gradient_capacity;
   gfloat *cam;
   gsize cam_capacity;
+  gfloat *probabilities;
+  gsize probabilities_capacity;
   gchar *label;
 } GstGuidedBpSaliency;
 
@@ -39,10 +45,10 @@ GstGuidedBpSaliency *gst_guided_bp_saliency_new (void);
 
 void gst_guided_bp_saliency_free (GstGuidedBpSaliency * saliency);
 
-/* Copies @src (computed from the frame with timestamp @pts) into @dest,
+/* Copies @src (computed from the frame @timing describes) into @dest,
  * which becomes valid. */
 void gst_guided_bp_saliency_copy (GstGuidedBpSaliency * dest,
-    const GbpSaliency * src, GstClockTime pts);
+    const GbpSaliency * src, const GstGuidedBpTiming * timing);
 
 /* Marks @saliency as holding nothing (keeps its buffers). */
 void gst_guided_bp_saliency_invalidate (GstGuidedBpSaliency * saliency);

@@ -21,6 +21,7 @@ typedef struct
   GstSegment segment;
   GstGuidedBpRunSettings settings;
   gboolean post_messages;
+  guint top_k;
   guint generation;             /* the worker's generation at submission */
 } Job;
 
@@ -87,6 +88,7 @@ worker_loop (gpointer data)
   g_mutex_lock (&worker->lock);
   while (!worker->stopping) {
     GbpSaliency saliency;
+    GstGuidedBpTiming timing;
     GstClockTime started, elapsed;
     gboolean ok, publish = FALSE;
     Job swap;
@@ -108,9 +110,10 @@ worker_loop (gpointer data)
         &worker->applied, &worker->working.settings, &worker->working.image,
         &saliency);
     elapsed = gst_util_get_timestamp () - started;
+    gst_guided_bp_timing_init (&timing, &worker->working.segment,
+        worker->working.pts, elapsed);
     if (ok)
-      gst_guided_bp_saliency_copy (worker->back, &saliency,
-          worker->working.pts);
+      gst_guided_bp_saliency_copy (worker->back, &saliency, &timing);
 
     g_mutex_lock (&worker->lock);
     if (!ok) {
@@ -139,8 +142,7 @@ worker_loop (gpointer data)
     if (publish && worker->working.post_messages)
       gst_element_post_message (worker->element,
           gst_guided_bp_message_new (GST_OBJECT_CAST (worker->element),
-              &worker->working.segment, worker->working.pts, &saliency,
-              elapsed));
+              worker->engine, &saliency, &timing, worker->working.top_k));
 
     g_mutex_lock (&worker->lock);
   }
@@ -200,7 +202,8 @@ gst_guided_bp_worker_free (GstGuidedBpWorker * worker)
 gboolean
 gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
     const GbpImage * frame, GstClockTime pts, const GstSegment * segment,
-    const GstGuidedBpRunSettings * settings, gboolean post_messages)
+    const GstGuidedBpRunSettings * settings, gboolean post_messages,
+    guint top_k)
 {
   g_mutex_lock (&worker->lock);
   if (worker->failed) {
@@ -217,6 +220,7 @@ gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
   gst_segment_copy_into (segment, &worker->pending.segment);
   worker->pending.settings = *settings;
   worker->pending.post_messages = post_messages;
+  worker->pending.top_k = top_k;
   worker->pending.generation = worker->generation;
   worker->has_pending = TRUE;
   g_cond_signal (&worker->cond);

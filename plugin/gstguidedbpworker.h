@@ -39,12 +39,14 @@ GstGuidedBpWorker *gst_guided_bp_worker_new (GstElement * element,
  * worker; the engine is the caller's again. */
 void gst_guided_bp_worker_free (GstGuidedBpWorker * worker);
 
-/* Copies @frame (with its @pts and @segment, for the message) into the
- * pending slot for a run with @settings, posting a message for its result
- * when @post_messages. FALSE once the worker has failed. */
+/* Copies @frame (with its @pts and @segment, for the result's timing) into
+ * the pending slot for a run with @settings, posting a message for its
+ * result (with the @top_k most probable classes) when @post_messages.
+ * FALSE once the worker has failed. */
 gboolean gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
     const GbpImage * frame, GstClockTime pts, const GstSegment * segment,
-    const GstGuidedBpRunSettings * settings, gboolean post_messages);
+    const GstGuidedBpRunSettings * settings, gboolean post_messages,
+    guint top_k);
 
 /* When a result newer than the one in *@saliency was published, swaps it
  * into *@saliency (the worker keeps the old buffers) and returns TRUE. */

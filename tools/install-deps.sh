@@ -11,10 +11,15 @@ packages=(
   # oneDNN convolutions with packed weights (the headers libtorch was built with)
   libideep-dev libdnnl-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  # the element's annotate property: text by Pango and Cairo, and a font
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core
   # run: gst-launch-1.0, videotestsrc, videoconvert, compositor, encoders
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests
   check
+  # the Python example (pipelines/apps/live-meta.py): PyGObject, GStreamer's
+  # typelib and its Python overrides
+  python3-gi gir1.2-gstreamer-1.0 python3-gst-1.0
   # fixture and demo-model scripts (tools/*.py), and the test video
   python3-torch python3-torchvision python3-pil python3-numpy
 )

@@ -4,6 +4,8 @@
 #   docs/demo.png              a videotestsrc ball frame | its saliency
 #   docs/gallery/input.png     a held-out demo scene (tests/data/demo/)
 #   docs/gallery/MODE.png      that scene through every render-mode
+#   docs/gallery/annotate*.png that scene at 336x336 as an overlay with
+#                              annotate=true, without and with a target
 # Usage: bash tools/make-readme-images.sh   (after tools/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +31,13 @@ for mode in gradient gray positive negative heatmap overlay gradcam \
   gst-launch-1.0 -q filesrc location="$scene" ! jpegdec ! videoconvert \
     ! video/x-raw,format=RGB ! guidedbp render-mode="$mode" ! videoconvert \
     ! pngenc ! filesink location="docs/gallery/$mode.png"
+done
+for target in "" circle; do
+  gst-launch-1.0 -q filesrc location="$scene" ! jpegdec ! videoconvert \
+    ! videoscale ! video/x-raw,width=336,height=336 ! videoconvert \
+    ! video/x-raw,format=RGB \
+    ! guidedbp render-mode=overlay annotate=true ${target:+target-label=$target} \
+    ! videoconvert ! pngenc ! filesink \
+      location="docs/gallery/annotate${target:+-target}.png"
 done
 echo "wrote docs/demo.png and docs/gallery/*.png"

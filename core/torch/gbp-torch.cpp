@@ -34,6 +34,7 @@ struct _GbpTorchModel {
   guint num_onednn_convs;
   guint num_fused_activations;
   guint num_onednn_linears;
+  int64_t num_classes;          /* of the first run: every run returns as many */
   bool has_cam;                 /* forward also returns the Grad-CAM layer */
   guint cam_width;
   guint cam_height;
@@ -212,7 +213,7 @@ type_description (const c10::IValue &value)
 }
 
 at::Tensor
-check_logits (const c10::IValue &output, guint batch)
+check_logits (_GbpTorchModel &model, const c10::IValue &output, guint batch)
 {
   if (!output.isTensor () || output.toTensor ().dim () != 2
       || !output.toTensor ().is_floating_point ()
@@ -222,6 +223,14 @@ check_logits (const c10::IValue &output, guint batch)
         "the model returned " + type_description (output) + " for a batch of "
         + std::to_string (batch) + " images; a classifier must return a "
         "float tensor of shape [" + std::to_string (batch) + ", classes]"};
+  /* the callers' buffers are sized by the first run's classes */
+  int64_t classes = output.toTensor ().size (1);
+  if (model.num_classes == 0)
+    model.num_classes = classes;
+  if (classes != model.num_classes)
+    throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
+        "the model returned " + std::to_string (classes) + " classes, after "
+        + std::to_string (model.num_classes) + " in its first run"};
   return output.toTensor ();
 }
 
@@ -286,7 +295,7 @@ copy_to_host (const at::Tensor &tensor, gfloat *dest)
 /* Fills the optional outputs describing which class each item explains. */
 void
 report_choice (const at::Tensor &logits, const at::Tensor &chosen, guint batch,
-    guint *num_classes, gint *classes, gfloat *scores)
+    guint *num_classes, gint *classes, gfloat *scores, gfloat *probabilities)
 {
   if (num_classes != nullptr)
     *num_classes = (guint) logits.size (1);
@@ -297,6 +306,8 @@ report_choice (const at::Tensor &logits, const at::Tensor &chosen, guint batch,
   if (scores != nullptr)
     copy_to_host (logits.detach ().softmax (1).gather (1,
             chosen.unsqueeze (1)), scores);
+  if (probabilities != nullptr)
+    copy_to_host (logits.detach ().softmax (1), probabilities);
 }
 
 /* Grad-CAM (Selvaraju et al.): ReLU of the layer's channels weighted by
@@ -408,8 +419,8 @@ gbp_torch_model_load (const gchar *path, const GbpTorchLoadOptions *options,
           "the TorchScript module has no forward method"};
 
     auto loaded = std::make_unique<_GbpTorchModel> (_GbpTorchModel{
-        torch::jit::Module (), device, at::Tensor (), 0, 0, 0, 0, false, 0,
-        0});
+        torch::jit::Module (), device, at::Tensor (), 0, 0, 0, 0, 0, false,
+        0, 0});
     prepare_guided_model (*loaded, module, *options);
     *model = loaded.release ();
   });
@@ -491,8 +502,8 @@ gbp_torch_model_get_cam_size (const GbpTorchModel *model, guint *width,
 GbpTorchStatus
 gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
     guint channels, guint height, guint width, const gint *targets,
-    guint *num_classes, gint *classes, gfloat *scores, gfloat *gradient,
-    gfloat *cam, gchar **message)
+    guint *num_classes, gint *classes, gfloat *scores, gfloat *probabilities,
+    gfloat *gradient, gfloat *cam, gchar **message)
 {
   return guard (message, GBP_TORCH_ERROR_RUN, [&] {
     if (model == nullptr || input == nullptr || batch == 0 || channels == 0
@@ -510,10 +521,10 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
 
     if (gradient == nullptr) {
       torch::NoGradGuard forward_only;
-      at::Tensor logits = check_logits (run_forward (model,
+      at::Tensor logits = check_logits (*model, run_forward (model,
               input_tensor)[0], batch);
       report_choice (logits, pick_targets (logits, targets, batch), batch,
-          num_classes, classes, scores);
+          num_classes, classes, scores, probabilities);
       return;
     }
 
@@ -521,7 +532,7 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
     torch::AutoGradMode enable_grad (true);
     input_tensor = input_tensor.detach ().requires_grad_ (true);
     std::vector<c10::IValue> outputs = run_forward (model, input_tensor);
-    at::Tensor logits = check_logits (outputs[0], batch);
+    at::Tensor logits = check_logits (*model, outputs[0], batch);
     at::Tensor chosen = pick_targets (logits, targets, batch);
     /* Items of a batch are independent: the gradient of the sum is each
      * item's own gradient. */
@@ -536,7 +547,8 @@ gbp_torch_model_run (GbpTorchModel *model, const gfloat *input, guint batch,
       throw WrapperError{GBP_TORCH_ERROR_NOT_CLASSIFIER,
           "the model's output does not depend on its input"};
 
-    report_choice (logits, chosen, batch, num_classes, classes, scores);
+    report_choice (logits, chosen, batch, num_classes, classes, scores,
+        probabilities);
     copy_to_host (grads[0], gradient);
   });
 }

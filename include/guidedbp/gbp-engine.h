@@ -45,12 +45,13 @@ typedef enum {
  *   for the top-scoring class of each frame
  * @labels_path: optional text file with one class label per line, as many
  *   lines as the model has classes; NULL for none
- * @gradcam_layer: where Grad-CAM can be computed: NULL nowhere; "" at the
+ * @gradcam_layer: where Grad-CAM can be computed: "" (the default) at the
  *   output of the model's last convolution (if it has one); else at the
  *   output of the module with this path ("layer4", "features.28"), which
- *   must exist. It is computed only while gbp_engine_set_gradcam_enabled()
- *   says so, at the cost of one extra backward pass through the layers
- *   above that module.
+ *   must exist; NULL nowhere. It is computed only while
+ *   gbp_engine_set_gradcam_enabled() says so, at the cost of one extra
+ *   backward pass through the layers above that module. The element's
+ *   gradcam-layer property has the same default.
  * @fold_batch_norm: fold batch normalization into the preceding
  *   convolutions (on by default). Needed for speed on CPUs: a batch norm
  *   cannot be differentiated in oneDNN's blocked layout, so without folding
@@ -103,6 +104,10 @@ typedef struct {
  *   @gradient.
  * @cam_width: width of @cam (the Grad-CAM layer's), or 0
  * @cam_height: height of @cam, or 0
+ * @probabilities: the softmax of the logits, one per class, float
+ *   [@num_classes]; owned by the engine like @gradient. Ranked by
+ *   gbp_saliency_get_top_k().
+ * @num_classes: the number of classes of the model
  *
  * What one run explains. Everything in it is borrowed from the engine.
  */
@@ -116,12 +121,15 @@ typedef struct {
   const gfloat *cam;
   guint cam_width;
   guint cam_height;
+  const gfloat *probabilities;
+  guint num_classes;
 } GbpSaliency;
 
 typedef struct _GbpEngine GbpEngine;
 
 /* Fills @config with the defaults: no model, "cpu", 224x224, ImageNet
- * mean/std, libtorch's thread count, top class, no labels. */
+ * mean/std, libtorch's thread count, top class, no labels, Grad-CAM at the
+ * last convolution (computed once enabled), batch norm folded. */
 void gbp_engine_config_init (GbpEngineConfig * config);
 
 /* Parses "a,b,c" (three floats, white space allowed) into @values. */
@@ -185,9 +193,18 @@ void gbp_engine_get_stats (const GbpEngine * engine, GbpEngineStats * stats);
  * and input shape, for diagnostics; free with g_free(). */
 gchar *gbp_engine_describe_kernels (const GbpEngine * engine);
 
-/* Label of @class_index, or NULL without labels or out of range. */
+/* Label of @class_index, or NULL without labels or out of range. Reads
+ * only the labels, which never change after gbp_engine_new(): safe to call
+ * while another thread runs the engine. */
 const gchar *gbp_engine_get_label (const GbpEngine * engine,
     gint class_index);
+
+/* The class labelled exactly @label, into @class_index. Errors
+ * (GBP_ERROR_INVALID_ARGUMENT): the engine has no labels, or no class has
+ * that label; the message then lists a few labels (similar ones if any).
+ * Thread-safe like gbp_engine_get_label(). */
+gboolean gbp_engine_find_label (const GbpEngine * engine, const gchar * label,
+    gint * class_index, GError ** error);
 
 /* Changes the explained class for the next runs: GBP_TARGET_CLASS_TOP or
  * 0 <= @target_class < classes; anything else is GBP_ERROR_INVALID_ARGUMENT
@@ -207,5 +224,12 @@ gboolean gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
  * fills @saliency. The engine is not thread-safe: one run at a time. */
 gboolean gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     GbpSaliency * saliency, GError ** error);
+
+/* The @k most probable classes of the run that filled @saliency, most
+ * probable first (equal ones by class index): writes MIN (@k, classes)
+ * class indices to @classes and their probabilities to @scores (either
+ * may be NULL) and returns that count. */
+guint gbp_saliency_get_top_k (const GbpSaliency * saliency, guint k,
+    gint * classes, gfloat * scores);
 
 G_END_DECLS

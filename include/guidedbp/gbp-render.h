@@ -116,6 +116,14 @@ gboolean gbp_render_options_validate (const GbpRenderOptions * options,
 const gchar *gbp_render_mode_get_name (GbpRenderMode mode);
 const gchar *gbp_colormap_get_name (GbpColormap colormap);
 
+/* The mode or colormap of that name (as the functions above spell it),
+ * into @mode or @colormap; an unknown name is GBP_ERROR_INVALID_ARGUMENT
+ * with a message that lists the valid names. */
+gboolean gbp_render_mode_from_name (const gchar * name, GbpRenderMode * mode,
+    GError ** error);
+gboolean gbp_colormap_from_name (const gchar * name, GbpColormap * colormap,
+    GError ** error);
+
 /* A renderer keeps scratch buffers and the smoothing history between
  * frames; one per stream. Not thread-safe. */
 GbpRenderer *gbp_renderer_new (void);

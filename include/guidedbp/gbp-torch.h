@@ -136,6 +136,8 @@ gboolean gbp_torch_model_get_cam_size (const GbpTorchModel * model,
  * @num_classes: (out): classes the model returned
  * @classes: (out) (optional): @batch explained classes
  * @scores: (out) (optional): @batch softmax scores of those classes
+ * @probabilities: (out) (optional): [@batch, num_classes] softmax of the
+ *   logits
  * @gradient: (out) (optional): guided gradient of each explained logit
  *   w.r.t. @input, same layout as @input. When NULL only the forward runs.
  * @cam: (out) (optional): Grad-CAM of each explained class, float
@@ -149,6 +151,6 @@ gboolean gbp_torch_model_get_cam_size (const GbpTorchModel * model,
 GbpTorchStatus gbp_torch_model_run (GbpTorchModel * model, const gfloat * input,
     guint batch, guint channels, guint height, guint width,
     const gint * targets, guint * num_classes, gint * classes, gfloat * scores,
-    gfloat * gradient, gfloat * cam, gchar ** message);
+    gfloat * probabilities, gfloat * gradient, gfloat * cam, gchar ** message);
 
 G_END_DECLS

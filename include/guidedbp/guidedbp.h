@@ -12,3 +12,4 @@
 #include <guidedbp/gbp-image.h>
 #include <guidedbp/gbp-engine.h>
 #include <guidedbp/gbp-render.h>
+#include <guidedbp/gbp-version.h>

@@ -422,6 +422,36 @@ assert_start_fails (GstElement * element, const gchar * file,
   gst_object_unref (bus);
 }
 
+void
+assert_error_names (GstBus * bus, GQuark domain, gint code,
+    const gchar * const *parts)
+{
+  GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GError *error = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (message != NULL, "no error message");
+  gst_message_parse_error (message, &error, &debug);
+  GST_INFO ("error: %s (%s)", error->message, debug);
+  fail_unless (g_error_matches (error, domain, code), "%s %d: %s",
+      g_quark_to_string (error->domain), error->code, error->message);
+  for (guint i = 0; parts[i] != NULL; i++)
+    fail_unless (strstr (error->message, parts[i]) != NULL,
+        "'%s' does not say '%s'", error->message, parts[i]);
+  fail_unless (debug != NULL && *debug != '\0');
+  g_clear_error (&error);
+  g_free (debug);
+  gst_message_unref (message);
+}
+
+void
+harness_teardown_with_bus (GstHarness * h, GstBus * bus)
+{
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
 GstMessage *
 pop_guidedbp_message (GstBus * bus)
 {

@@ -111,6 +111,14 @@ GstBus *bus_for (GstElement * element);
 void assert_start_fails (GstElement * element, const gchar * file,
     GQuark domain, gint code);
 
+/* Pops the next error message on @bus and checks its domain and code, and
+ * that its text contains each of the NULL-terminated @parts. */
+void assert_error_names (GstBus * bus, GQuark domain, gint code,
+    const gchar * const *parts);
+
+/* Takes @bus off @h's element, frees it and tears @h down. */
+void harness_teardown_with_bus (GstHarness * h, GstBus * bus);
+
 /* The next "guidedbp" element message on @bus, or NULL. */
 GstMessage *pop_guidedbp_message (GstBus * bus);
 

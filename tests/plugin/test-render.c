@@ -123,11 +123,17 @@ GST_START_TEST (test_render_modes)
   for (guint i = 0; i < modes->n_values; i++) {
     const GEnumValue *mode = &modes->values[i];
     const Format *format = &formats[i % n_formats];
-    GstElement *element = guidedbp_new (fixture.model);
+    GstElement *element;
     GstVideoInfo info;
     GstHarness *h;
     RefOptions options;
     gchar *what;
+
+    /* none renders nothing: the frame passes through as it came, padding
+     * bytes too (test-passthrough.c) */
+    if (g_str_equal (mode->value_nick, "none"))
+      continue;
+    element = guidedbp_new (fixture.model);
 
     ref_options_init (&options);
     options.mode = mode->value;

@@ -797,9 +797,22 @@ GST_START_TEST (test_bad_normalization)
     g_clear_error (&error);
     g_free (debug);
     gst_message_unref (message);
-    /* The old value is still good. */
+    /* It reads back as the old value, but starting fails, naming the
+     * property and the text (issue #17: it used to start silently with
+     * the old value). */
     fail_unless_equals_int (gst_element_set_state (element,
-            GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+            GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+    problem = bus_pop_error (bus, 0, &error);
+    fail_unless (problem != NULL, "%s='%s': no error", property, text);
+    GST_INFO ("%s='%s': %s", property, text, problem);
+    fail_unless (strstr (error->message, property) != NULL
+        && strstr (error->message, text) != NULL,
+        "the error does not name %s='%s': %s", property, text, problem);
+    fail_unless (g_error_matches (error, GST_LIBRARY_ERROR,
+            GST_LIBRARY_ERROR_SETTINGS), "%s %d",
+        g_quark_to_string (error->domain), error->code);
+    g_clear_error (&error);
+    g_free (problem);
   } else {
     fail_unless_equals_int (gst_element_set_state (element,
             GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
@@ -1272,10 +1285,20 @@ stress_values (GParamSpec * pspec, GValue values[MAX_STRESS_VALUES])
   } else if (G_IS_PARAM_SPEC_DOUBLE (pspec)) {
     GParamSpecDouble *p = G_PARAM_SPEC_DOUBLE (pspec);
     gdouble v = g_value_get_double (a);
+    gdouble minimum = p->minimum, maximum = p->maximum;
 
-    g_value_set_double (b, p->maximum - p->minimum <= 1000.0 ?
-        (v == p->minimum ? (p->minimum + p->maximum) / 2 : p->minimum) :
-        MIN (v + 1.0, p->maximum));
+    /* The element declares alpha and smoothing over all doubles, to fail
+     * on the others itself: their documented ranges. */
+    if (g_str_equal (pspec->name, "alpha")) {
+      minimum = 0.0;
+      maximum = 1.0;
+    } else if (g_str_equal (pspec->name, "smoothing")) {
+      minimum = 0.0;
+      maximum = 0.99;
+    }
+    g_value_set_double (b, maximum - minimum <= 1000.0 ?
+        (v == minimum ? (minimum + maximum) / 2 : minimum) :
+        MIN (v + 1.0, maximum));
   } else {
     g_value_unset (a);
     g_value_unset (b);

@@ -1,0 +1,87 @@
+/* guidedbp — Guided Backpropagation saliency for GStreamer
+ * Copyright (C) 2026 guidedbp developers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstguidedbpstart.h"
+
+#include <string.h>
+
+#include "gstguidedbpmodel.h"
+#include "gstguidedbprender.h"
+#include "gstguidedbpsettings.h"
+
+void
+gst_guided_bp_start_settings_read (GstGuidedBp * self,
+    GstGuidedBpStartSettings * s)
+{
+  GbpEngineConfig *config = &s->config;
+
+  gbp_engine_config_init (config);
+
+  GST_OBJECT_LOCK (self);
+  s->model = g_strdup (self->model);
+  s->labels = gst_guided_bp_resolve_labels (self->model, self->labels);
+  s->device = g_strdup (self->device);
+  s->gradcam_layer = g_strdup (self->gradcam_layer);
+  s->target_label = g_strdup (self->target_label);
+  s->invalid_mean = g_strdup (self->invalid_mean);
+  s->invalid_std = g_strdup (self->invalid_std);
+  config->input_width = self->input_width;
+  config->input_height = self->input_height;
+  memcpy (config->mean, self->mean, sizeof (config->mean));
+  memcpy (config->std, self->std, sizeof (config->std));
+  config->num_threads = self->num_threads;
+  config->target_class = self->target_class;
+  config->fold_batch_norm = self->fold_batch_norm;
+  s->alpha = self->alpha;
+  s->smoothing = self->smoothing;
+  s->interval = self->interval;
+  s->async = self->async;
+  s->none = self->render_mode == GST_GUIDED_BP_RENDER_NONE;
+  gst_guided_bp_latency_reset (&self->latency);
+  GST_OBJECT_UNLOCK (self);
+
+  config->model_path = s->model;
+  config->labels_path = s->labels;
+  config->device = s->device;
+  /* Always a layer ("" is the last convolution), so that a Grad-CAM render
+   * mode can be chosen while playing; it costs nothing until then. */
+  config->gradcam_layer = s->gradcam_layer;
+}
+
+void
+gst_guided_bp_start_settings_clear (GstGuidedBpStartSettings * s,
+    gboolean free_model)
+{
+  if (free_model)
+    g_free (s->model);
+  g_free (s->labels);
+  g_free (s->device);
+  g_free (s->gradcam_layer);
+  g_free (s->target_label);
+  g_free (s->invalid_mean);
+  g_free (s->invalid_std);
+}
+
+gboolean
+gst_guided_bp_start_settings_check (const GstGuidedBpStartSettings * s,
+    GError ** error)
+{
+  const GbpEngineConfig *config = &s->config;
+  gfloat unused[3];
+
+  if (s->invalid_mean != NULL
+      && !gst_guided_bp_parse_triplet ("mean", s->invalid_mean, unused, error))
+    return FALSE;
+  if (s->invalid_std != NULL
+      && !gst_guided_bp_parse_triplet ("std", s->invalid_std, unused, error))
+    return FALSE;
+  return gst_guided_bp_check_range ("input-width", config->input_width, 1,
+      GST_GUIDED_BP_MAX_INPUT_SIZE, error)
+      && gst_guided_bp_check_range ("input-height", config->input_height, 1,
+      GST_GUIDED_BP_MAX_INPUT_SIZE, error)
+      && gst_guided_bp_check_range ("num-threads", config->num_threads, 0,
+      GST_GUIDED_BP_MAX_NUM_THREADS, error)
+      && gst_guided_bp_check_live_values (config->target_class, s->alpha,
+      s->smoothing, s->interval, error);
+}
