@@ -11,8 +11,15 @@ Per model (torchvision definitions with random weights, 224x224, batch 1):
   (d) forward    forward only through the engine's model: the floor
   (p) pipelined  as many one-thread engines as threads, each on its own
                  frames at once: ms per frame of their combined throughput
+  (h) bf16       with --precision fp32 bf16: the engine with precision bf16
+                 (needs a CPU that computes bfloat16 natively)
 Rounds alternate a few frames of each method so that machine noise falls on
-all of them alike; medians are over all timed frames after warm-up.
+all of them alike; medians are over all timed frames after warm-up. "load s"
+is how long the engine took to load, choosing its kernels included.
+
+--isa AVX2 AVX512_CORE ... reruns the table under each oneDNN ISA cap
+(ONEDNN_MAX_CPU_ISA, which libtorch's own convolutions in (a) and (b) obey
+too), a process per cap, in the same run; "native" is no cap.
 
 Usage: bench/run.sh (exports the models and builds first)
        bench/bench.py --server build/bench/gbp-bench-server --models DIR [...]
@@ -22,6 +29,7 @@ import argparse
 import os
 import statistics
 import subprocess
+import sys
 import time
 
 import torch
@@ -118,8 +126,9 @@ class PlainPyTorch:
 
 
 class EngineServer:
-    def __init__(self, server, model_path, threads, fold=True):
-        self.proc = subprocess.Popen([server, model_path, str(threads)] + ([] if fold else ["nofold"]),
+    def __init__(self, server, model_path, threads, fold=True, options=()):
+        self.proc = subprocess.Popen([server, model_path, str(threads)]
+                                     + ([] if fold else ["nofold"]) + list(options),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
         line = self.proc.stdout.readline().strip()
@@ -139,6 +148,10 @@ class EngineServer:
     def ask(self, command):
         self.send(command)
         return self.receive()
+
+    def ask_text(self, command):
+        self.send(command)
+        return self.proc.stdout.readline().strip()
 
     def close(self):
         self.proc.stdin.write("quit\n")
@@ -170,9 +183,11 @@ def bench_model(arch, args):
     image = torch.randn(1, 3, 224, 224)
     reference, plain = SeedReference(arch), PlainPyTorch(arch)
     model = os.path.join(args.models, arch + ".pt")
-    engine = EngineServer(args.server, model, args.threads, not args.no_fold_batch_norm)
+    tune = [] if args.tune else ["notune"]
+    engine = EngineServer(args.server, model, args.threads, not args.no_fold_batch_norm, tune)
+    load_s = engine.ask("load")[0] / 1000.0
     # as many one-thread instances as there are threads (a lever)
-    instances = [EngineServer(args.server, model, 1, not args.no_fold_batch_norm)
+    instances = [EngineServer(args.server, model, 1, not args.no_fold_batch_norm, tune)
                  for _ in range(args.threads)]
     methods = {
         "reference": lambda n: time_python(reference, image, n),
@@ -181,15 +196,23 @@ def bench_model(arch, args):
         "forward": lambda n: engine.ask(f"forward {n}"),
         "pipelined": lambda n: time_pipelined(instances, n),
     }
+    servers = [engine] + instances
+    if "bf16" in args.precision:
+        half = EngineServer(args.server, model, args.threads, not args.no_fold_batch_norm,
+                            tune + ["bf16"])
+        methods["bf16"] = lambda n: half.ask(f"guided {n} 224 224")
+        servers.append(half)
     for run in methods.values():  # warm-up: profiling executor, allocators
         run(args.warmup)
     times = {name: [] for name in methods}
     for _ in range(args.rounds):
         for name, run in methods.items():
             times[name] += run(args.frames_per_round)
-    for server in [engine] + instances:
+    for server in servers:
         server.close()
-    return {name: statistics.median(t) for name, t in times.items()}
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    medians["load"] = load_s
+    return medians
 
 
 def run_pipeline(args, model, width, height, frames):
@@ -246,6 +269,14 @@ def main():
     parser.add_argument("--busy", type=int, default=0, metavar="N",
                         help="keep N other processes spinning on the CPU during the run, "
                              "as a busy pipeline or desktop would (a lever: thread counts)")
+    parser.add_argument("--isa", nargs="+", metavar="CAP",
+                        help="rerun the table under each oneDNN ISA cap (SSE41, AVX2, "
+                             "AVX512_CORE, AVX512_CORE_BF16, AVX512_CORE_AMX, or native)")
+    parser.add_argument("--precision", nargs="+", default=["fp32"], choices=["fp32", "bf16"],
+                        help="bf16 adds the engine with precision bf16 beside float32")
+    parser.add_argument("--no-tune", dest="tune", action="store_false",
+                        help="the engine takes its kernels by fixed rules instead of "
+                             "timing them at load (a lever)")
     parser.add_argument("--element-arch", default="resnet18",
                         help="model for the element part; 'none' to skip it")
     args = parser.parse_args()
@@ -260,26 +291,77 @@ def main():
             process.kill()
 
 
+def cpu_description():
+    """The CPU model and the flags that decide which kernels can run."""
+    model, flags = "unknown CPU", set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and model == "unknown CPU":
+                model = line.split(":", 1)[1].strip()
+            elif line.startswith("flags") and not flags:
+                flags = set(line.split(":", 1)[1].split())
+    wanted = ["avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile"]
+    return model, [f for f in wanted if f in flags]
+
+
+def onednn_isa(args):
+    """The ISA oneDNN dispatches in this environment, asked of the engine."""
+    probe = EngineServer(args.server, os.path.join(args.models, args.arch[0] + ".pt"), 1,
+                         True, ["notune"])
+    isa = probe.ask_text("isa")
+    probe.close()
+    return isa
+
+
 def run_benchmarks(args):
+    if args.isa:
+        # one child per cap: ONEDNN_MAX_CPU_ISA is read once per process
+        model, flags = cpu_description()
+        print(f"# CPU: {model}; flags: {' '.join(flags)}")
+        for isa in args.isa:
+            env = dict(os.environ)
+            env.pop("ONEDNN_MAX_CPU_ISA", None)
+            if isa != "native":
+                env["ONEDNN_MAX_CPU_ISA"] = isa
+            child = [sys.executable, __file__, "--server", args.server, "--models", args.models,
+                     "--arch"] + args.arch + ["--threads", str(args.threads),
+                     "--rounds", str(args.rounds), "--frames-per-round", str(args.frames_per_round),
+                     "--warmup", str(args.warmup), "--precision"] + args.precision + [
+                     "--element-arch", "none"] + ([] if args.tune else ["--no-tune"]) + (
+                     ["--no-fold-batch-norm"] if args.no_fold_batch_norm else [])
+            print(f"\n## ONEDNN_MAX_CPU_ISA={isa if isa != 'native' else '(none)'}", flush=True)
+            subprocess.run(child, env=env, check=True)
+        if args.element_arch != "none":
+            bench_element(args)
+        return
+
     blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    model, flags = cpu_description()
+    print(f"# CPU: {model}; flags: {' '.join(flags)}; oneDNN dispatches {onednn_isa(args)}")
     print(f"# {args.threads} threads, 224x224, batch 1; libblas.so.3 -> {blas}; "
           f"{args.busy} busy processes alongside; load average at start "
           f"{os.getloadavg()[0]:.2f} (other work on the machine skews every figure)")
-    print(f"# medians of {args.rounds * args.frames_per_round} frames per method, interleaved")
+    print(f"# medians of {args.rounds * args.frames_per_round} frames per method, interleaved; "
+          f"kernels {'tuned at load' if args.tune else 'by fixed rules (--no-tune)'}")
     print(f"# (p): {args.threads} engine instances of one thread each at once, "
           "ms per frame of their combined throughput")
+    half = "bf16" in args.precision
     print(f"{'model':<14}{'(a) ref ms':>11}{'(b) torch ms':>13}{'(c) gbp ms':>11}"
-          f"{'(d) fwd ms':>11}{'a/c':>7}{'b/c':>7}{'(p) ms':>9}{'a/p':>7}{'b/p':>7}")
+          f"{'(d) fwd ms':>11}{'a/c':>7}{'b/c':>7}{'(p) ms':>9}{'a/p':>7}{'b/p':>7}"
+          + (f"{'(h) bf16 ms':>12}{'b/h':>7}{'c/h':>7}" if half else "") + f"{'load s':>8}")
     for arch in args.arch:
         m = bench_model(arch, args)
-        print(f"{arch:<14}{m['reference']:>11.1f}{m['pytorch']:>13.1f}{m['guidedbp']:>11.1f}"
-              f"{m['forward']:>11.1f}{m['reference'] / m['guidedbp']:>6.2f}x"
-              f"{m['pytorch'] / m['guidedbp']:>6.2f}x{m['pipelined']:>9.1f}"
-              f"{m['reference'] / m['pipelined']:>6.2f}x"
-              f"{m['pytorch'] / m['pipelined']:>6.2f}x", flush=True)
+        row = (f"{arch:<14}{m['reference']:>11.1f}{m['pytorch']:>13.1f}{m['guidedbp']:>11.1f}"
+               f"{m['forward']:>11.1f}{m['reference'] / m['guidedbp']:>6.2f}x"
+               f"{m['pytorch'] / m['guidedbp']:>6.2f}x{m['pipelined']:>9.1f}"
+               f"{m['reference'] / m['pipelined']:>6.2f}x"
+               f"{m['pytorch'] / m['pipelined']:>6.2f}x")
+        if half:
+            row += (f"{m['bf16']:>12.1f}{m['pytorch'] / m['bf16']:>6.2f}x"
+                    f"{m['guidedbp'] / m['bf16']:>6.2f}x")
+        print(row + f"{m['load']:>8.1f}", flush=True)
     if args.element_arch != "none":
         bench_element(args)
-
 
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@
  *   load            milliseconds the engine took to load, and of them those
  *                   spent timing candidate kernels
  *   kernels         the kernels each layer runs, then a line "end"
+ *   isa             the instruction set oneDNN dispatches
  *   quit
  */
 #include <stdio.h>
@@ -160,6 +161,9 @@ main (int argc, char **argv)
       fflush (stdout);
     } else if (strncmp (line, "load", 4) == 0) {
       printf ("%.1f %.1f\n", load_ms, tuning_ms);
+      fflush (stdout);
+    } else if (strncmp (line, "isa", 3) == 0) {
+      printf ("%s\n", gbp_torch_onednn_isa ());
       fflush (stdout);
     } else if (strncmp (line, "kernels", 7) == 0) {
       g_autofree gchar *kernels = gbp_engine_describe_kernels (engine);

@@ -99,6 +99,7 @@
 
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmodel.h"
+#include "gstguidedbpprecision.h"
 #include "gstguidedbpprivate.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
@@ -123,6 +124,8 @@ GST_DEBUG_CATEGORY (gst_guided_bp_debug);
 #define DEFAULT_PROP_SMOOTHING 0.0
 #define DEFAULT_PROP_GRADCAM_LAYER ""
 #define DEFAULT_PROP_FOLD_BATCH_NORM TRUE
+#define DEFAULT_PROP_TUNE_KERNELS TRUE
+#define DEFAULT_PROP_PRECISION GBP_PRECISION_FP32
 #define DEFAULT_PROP_INTERVAL 1
 #define DEFAULT_PROP_ASYNC FALSE
 #define DEFAULT_PROP_TOP_K 5
@@ -148,6 +151,8 @@ enum
   PROP_SMOOTHING,
   PROP_GRADCAM_LAYER,
   PROP_FOLD_BATCH_NORM,
+  PROP_TUNE_KERNELS,
+  PROP_PRECISION,
   PROP_INTERVAL,
   PROP_ASYNC,
   PROP_TOP_K,
@@ -394,6 +399,46 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           GST_PARAM_MUTABLE_READY));
 
   /**
+   * GstGuidedBp:tune-kernels:
+   *
+   * At the first frame of a size, times each convolution's and linear
+   * layer's candidate CPU kernels (oneDNN's for every instruction set the
+   * CPU runs, and guidedbp's own) on its real shape and keeps the
+   * fastest. Which is fastest depends on the CPU, not only on its
+   * instruction set. It makes the start slower by about a second on
+   * ResNet18 and a few on VGG16; choices are remembered for the process,
+   * so a restart of the same model does not time them again.
+   */
+  g_object_class_install_property (gobject_class, PROP_TUNE_KERNELS,
+      g_param_spec_boolean ("tune-kernels", "Tune kernels",
+          "Time the candidate CPU kernels of each convolution and linear "
+          "layer on its real shape and keep the fastest (slower start: "
+          "about 1 s on ResNet18, a few on VGG16); false takes oneDNN's "
+          "own first choice and guidedbp's kernels by fixed rules "
+          "(default: true). Applied at the next start",
+          DEFAULT_PROP_TUNE_KERNELS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstGuidedBp:precision:
+   *
+   * bf16 runs the convolutions and linear layers in bfloat16 with float32
+   * accumulation, at about twice the arithmetic rate on CPUs that compute
+   * bfloat16 natively (AVX512_BF16 or AMX); elsewhere the start fails with
+   * an error that says so. The saliency moves by bfloat16's rounding:
+   * see the README's "Precision" section for how far.
+   */
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision",
+          "Arithmetic of the convolutions and linear layers: fp32, or bf16 "
+          "(about twice as fast on CPUs with native bfloat16, AVX512_BF16 "
+          "or AMX; the start fails on others). Applied at the next start",
+          GST_TYPE_GUIDED_BP_PRECISION, DEFAULT_PROP_PRECISION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
    * GstGuidedBp:interval:
    *
    * Runs the model on every Nth frame only; the frames in between show the
@@ -489,6 +534,7 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   gst_guided_bp_meta_register ();
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_RENDER_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_COLORMAP, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_PRECISION, 0);
 
   gst_element_class_set_static_metadata (element_class,
       "Guided Backpropagation saliency", "Filter/Effect/Video/Analyzer",
@@ -533,6 +579,8 @@ gst_guided_bp_init (GstGuidedBp * self)
   self->smoothing = DEFAULT_PROP_SMOOTHING;
   self->gradcam_layer = g_strdup (DEFAULT_PROP_GRADCAM_LAYER);
   self->fold_batch_norm = DEFAULT_PROP_FOLD_BATCH_NORM;
+  self->tune_kernels = DEFAULT_PROP_TUNE_KERNELS;
+  self->precision = DEFAULT_PROP_PRECISION;
   self->interval = DEFAULT_PROP_INTERVAL;
   self->async = DEFAULT_PROP_ASYNC;
   self->top_k = DEFAULT_PROP_TOP_K;
@@ -685,6 +733,16 @@ gst_guided_bp_set_property (GObject * object, guint prop_id,
       self->fold_batch_norm = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_TUNE_KERNELS:
+      GST_OBJECT_LOCK (self);
+      self->tune_kernels = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_PRECISION:
+      GST_OBJECT_LOCK (self);
+      self->precision = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     case PROP_INTERVAL:
       GST_OBJECT_LOCK (self);
       self->interval = g_value_get_uint (value);
@@ -771,6 +829,12 @@ gst_guided_bp_get_property (GObject * object, guint prop_id,
       break;
     case PROP_FOLD_BATCH_NORM:
       g_value_set_boolean (value, self->fold_batch_norm);
+      break;
+    case PROP_TUNE_KERNELS:
+      g_value_set_boolean (value, self->tune_kernels);
+      break;
+    case PROP_PRECISION:
+      g_value_set_enum (value, self->precision);
       break;
     case PROP_INTERVAL:
       g_value_set_uint (value, self->interval);

@@ -50,6 +50,8 @@ struct _GstGuidedBp
   gdouble smoothing;
   gchar *gradcam_layer;
   gboolean fold_batch_norm;
+  gboolean tune_kernels;
+  GbpPrecision precision;
   guint interval;
   gboolean async;
   guint top_k;

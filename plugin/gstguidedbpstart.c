@@ -33,6 +33,8 @@ gst_guided_bp_start_settings_read (GstGuidedBp * self,
   config->num_threads = self->num_threads;
   config->target_class = self->target_class;
   config->fold_batch_norm = self->fold_batch_norm;
+  config->tune_kernels = self->tune_kernels;
+  config->precision = self->precision;
   s->alpha = self->alpha;
   s->smoothing = self->smoothing;
   s->interval = self->interval;
