@@ -338,6 +338,16 @@ gbp_torch_set_num_threads (guint num_threads, gchar **message)
   });
 }
 
+guint
+gbp_torch_get_num_threads (void)
+{
+  try {
+    return (guint) std::max (at::get_num_threads (), 0);
+  } catch (...) {
+    return 0;
+  }
+}
+
 GbpTorchStatus
 gbp_torch_model_load (const gchar *path, const gchar *device_name,
     const gchar *cam_layer, gboolean fold_batch_norm, GbpTorchModel **model,
