@@ -260,9 +260,11 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_NUM_THREADS,
       g_param_spec_uint ("num-threads", "Number of threads",
-          "libtorch intra-op threads, 0 for libtorch's default (one per "
-          "core). libtorch's thread count is process-wide: it affects every "
-          "element and model in the process. Its threads wait for each other "
+          "Threads of the model (libtorch intra-op threads), 0 for one per "
+          "CPU the process may use (its CPU affinity). libtorch's thread "
+          "count is process-wide: the last element started sets it for every "
+          "model in the process, and each element sets its own back in the "
+          "thread that runs its model. The threads wait for each other "
           "many times per frame, so when other threads keep a core busy "
           "(async mode's own conversions, encoders, other processes) use "
           "fewer threads than cores, or run with OMP_WAIT_POLICY=passive in "
