@@ -322,6 +322,7 @@ gbp_engine_new (const GbpEngineConfig * config, GError ** error)
   engine->gradient = g_new0 (gfloat, 3 * plane);
   engine->preprocessor = gbp_preprocessor_new (config->input_width,
       config->input_height, config->mean, config->std);
+  gbp_preprocessor_set_num_threads (engine->preprocessor, engine->num_threads);
 
   if (!load_model_in_thread (engine, config, &local_error))
     goto failed;

@@ -53,10 +53,12 @@ gst_guided_bp_image_from_frame (const GstVideoFrame * frame, GbpImage * image)
           &pixel_format))
     return FALSE;
 
-  image->data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  image->width = GST_VIDEO_FRAME_WIDTH (frame);
-  image->height = GST_VIDEO_FRAME_HEIGHT (frame);
-  image->stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-  image->format = pixel_format;
+  *image = (GbpImage) {
+    .data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
+    .width = GST_VIDEO_FRAME_WIDTH (frame),
+    .height = GST_VIDEO_FRAME_HEIGHT (frame),
+    .stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0),
+    .format = pixel_format,
+  };
   return TRUE;
 }
