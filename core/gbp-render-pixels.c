@@ -221,6 +221,10 @@ gbp_render_store_yuv (const GbpPaint * paint, const guint8 * rgb,
     store_luma (luma, width, frame != NULL ?
         frame->data + (gsize) (y + i) * frame->stride : NULL,
         packed ? 2 : 1, paint->alpha, out->data + offset);
+    /* an odd width's last macropixel: its second luma repeats the first */
+    if (packed && width % 2 == 1)
+      out->data[offset + 2 * (gsize) width] =
+          out->data[offset + 2 * (gsize) (width - 1)];
   }
   chroma_values (c, rgb, n_rows == 2 ? rgb_next : NULL, width, u, v);
 

@@ -22,8 +22,13 @@
  *
  * Frames may be any size: they are stretched to #GstGuidedBp:input-width x
  * #GstGuidedBp:input-height for the model, and the saliency map is resized
- * back. Output caps equal input caps, so the element drops into any
- * RGB-family pipeline. Late frames are dropped before any work (QoS).
+ * back. The element takes the packed RGB family and the YUV layouts
+ * decoders and cameras produce (NV12, I420, YUY2), converted to the model's
+ * RGB in the same pass as the resize with the caps' colorimetry; output
+ * caps equal input caps, the saliency drawn in the frame's own format.
+ * When upstream offers only other formats the element posts a warning
+ * naming them and suggesting videoconvert. Late frames are dropped before
+ * any work (QoS).
  *
  * Live pipelines whose model is slower than the video have two ways out.
  * #GstGuidedBp:interval runs the model on every Nth frame only and draws
@@ -72,6 +77,7 @@
 
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmodel.h"
+#include "gstguidedbpnegotiation.h"
 #include "gstguidedbpprivate.h"
 #include "gstguidedbprender.h"
 
@@ -157,6 +163,8 @@ static gboolean gst_guided_bp_query (GstBaseTransform * trans,
     GstPadDirection direction, GstQuery * query);
 static gboolean gst_guided_bp_sink_event (GstBaseTransform * trans,
     GstEvent * event);
+static gboolean gst_guided_bp_query_upstream_caps (GstGuidedBp * self,
+    GstQuery * query);
 static gboolean gst_guided_bp_set_info (GstVideoFilter * filter,
     GstCaps * incaps, GstVideoInfo * in_info, GstCaps * outcaps,
     GstVideoInfo * out_info);
@@ -458,6 +466,7 @@ gst_guided_bp_finalize (GObject * object)
   g_free (self->labels);
   g_free (self->device);
   g_free (self->gradcam_layer);
+  g_free (self->refused_offer);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -710,6 +719,10 @@ gst_guided_bp_start (GstBaseTransform * trans)
     goto load_failed;
 
   self->renderer = gbp_renderer_new ();
+  /* Synchronous: on the model's own threads, which the streaming thread
+   * leads. Asynchronous: the model's thread keeps them busy. */
+  gbp_renderer_set_num_threads (self->renderer, async ? 1 :
+      gbp_engine_get_num_threads (self->engine));
   self->engine_model = model;
   self->applied.target_class = config.target_class;
   self->applied.gradcam = FALSE;
@@ -797,6 +810,10 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
   GstClockTime min, max, ours;
   gboolean live;
 
+  if (direction == GST_PAD_SINK && (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
+          || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS))
+    return gst_guided_bp_query_upstream_caps (self, query);
+
   if (direction != GST_PAD_SRC || GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
         query);
@@ -820,6 +837,40 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
 
   gst_query_set_latency (query, live, min, max);
   return TRUE;
+}
+
+/* Upstream asks what the sink pad takes (a caps query, its offer as the
+ * filter) or whether it takes its caps: answered as GstBaseTransform does,
+ * and when the answer is no because of the format, the user learns why
+ * (GStreamer's own "not-negotiated" says nothing of it). */
+static gboolean
+gst_guided_bp_query_upstream_caps (GstGuidedBp * self, GstQuery * query)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstCaps *offered = NULL, *result = NULL, *template;
+  gboolean ok, refused;
+
+  ok = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, GST_PAD_SINK,
+      query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+    gst_query_parse_caps (query, &offered);
+    gst_query_parse_caps_result (query, &result);
+    refused = ok && result != NULL && gst_caps_is_empty (result);
+  } else {
+    gboolean accepted = FALSE;
+
+    gst_query_parse_accept_caps (query, &offered);
+    gst_query_parse_accept_caps_result (query, &accepted);
+    refused = !accepted;
+  }
+  if (refused) {
+    template = gst_pad_get_pad_template_caps (GST_BASE_TRANSFORM_SINK_PAD
+        (trans));
+    gst_guided_bp_warn_refused_caps (GST_ELEMENT_CAST (self), offered,
+        template, &self->refused_offer);
+    gst_caps_unref (template);
+  }
+  return ok;
 }
 
 /* Flushes (seeks) start afresh: a new smoothing history, a model run on
@@ -848,14 +899,10 @@ gst_guided_bp_set_info (GstVideoFilter * filter, GstCaps * incaps,
     GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
 {
   GstGuidedBp *self = GST_GUIDED_BP (filter);
-  GbpPixelFormat in_format, out_format;
 
-  if (!gst_guided_bp_pixel_format_from_video (GST_VIDEO_INFO_FORMAT (in_info),
-          &in_format)
-      || !gst_guided_bp_pixel_format_from_video (GST_VIDEO_INFO_FORMAT
-          (out_info), &out_format)) {
-    GST_ERROR_OBJECT (filter, "unsupported caps %" GST_PTR_FORMAT " -> %"
-        GST_PTR_FORMAT, incaps, outcaps);
+  if (!gst_guided_bp_format_is_supported (GST_VIDEO_INFO_FORMAT (in_info))) {
+    gst_guided_bp_post_format_error (GST_ELEMENT_CAST (self),
+        GST_VIDEO_INFO_FORMAT (in_info));
     return FALSE;
   }
 

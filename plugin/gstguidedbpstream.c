@@ -10,6 +10,7 @@
 
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmessage.h"
+#include "gstguidedbpnegotiation.h"
 #include "gstguidedbprender.h"
 
 #define GST_CAT_DEFAULT gst_guided_bp_debug
@@ -157,7 +158,7 @@ gst_guided_bp_transform_frame (GstVideoFilter * filter,
   }
 
   if (saliency == NULL)
-    gst_guided_bp_render_placeholder (options.mode, &in_image, &out_image);
+    gst_guided_bp_render_placeholder (options.mode, inframe, outframe);
   else if (!gbp_renderer_render (self->renderer, &options, saliency,
           &in_image, &out_image, &error))
     goto render_failed;
@@ -171,9 +172,8 @@ gst_guided_bp_transform_frame (GstVideoFilter * filter,
   /* ERRORS */
 unsupported_format:
   {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("unsupported video format %s",
-            gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (inframe))));
+    gst_guided_bp_post_format_error (GST_ELEMENT_CAST (self),
+        GST_VIDEO_FRAME_FORMAT (inframe));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 worker_failed:
