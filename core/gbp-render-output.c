@@ -105,7 +105,7 @@ gbp_resampler_prepare (GbpResampler * resampler, guint in_width,
 
       for (guint i = 0; i < 2; i++) {
         part->cache[i] = g_new (gfloat, (gsize) 3 * out->width);
-        part->values[i] = g_new (gfloat, (gsize) 3 * out->width + 2);
+        part->values[i] = g_new (gfloat, (gsize) 5 * out->width + 5);
         part->rgb[i] = g_new (guint8, (gsize) 3 * out->width);
       }
     }
@@ -216,6 +216,50 @@ paint_row (const GbpPaint * paint, const gfloat * values, guint width,
   }
 }
 
+/* The gradient modes straight into 4-byte pixels: the vertical blend of
+ * the two cached rows, trunc(255 v) and the packing in one pass (the same
+ * float operations as blend_rows, colour_bytes and the store). */
+GBP_VECTOR_CLONES static void
+colour_words (const gfloat * restrict upper, const gfloat * restrict lower,
+    gfloat w0, gfloat w1, guint width, guint rs, guint gs, guint bs,
+    guint32 pad, guint32 * restrict out)
+{
+  const gfloat *restrict ur = upper, *restrict ug = upper + width;
+  const gfloat *restrict ub = upper + 2 * (gsize) width;
+  const gfloat *restrict lr = lower, *restrict lg = lower + width;
+  const gfloat *restrict lb = lower + 2 * (gsize) width;
+
+  for (guint x = 0; x < width; x++) {
+    guint32 r = (guint8) (gint32) ((ur[x] * w0 + lr[x] * w1) * 255.0f);
+    guint32 g = (guint8) (gint32) ((ug[x] * w0 + lg[x] * w1) * 255.0f);
+    guint32 b = (guint8) (gint32) ((ub[x] * w0 + lb[x] * w1) * 255.0f);
+
+    out[x] = (r << rs) | (g << gs) | (b << bs) | pad;
+  }
+}
+
+#define WORD_SHIFT(offset) (G_BYTE_ORDER == G_LITTLE_ENDIAN ? \
+    8 * (offset) : 8 * (3 - (offset)))
+
+/* Output row @y of a gradient-mode map into a 4-byte RGB-family @out
+ * whose rows are 4-byte aligned. */
+static void
+write_colour_row (const GbpResampler * resampler, GbpResamplePart * part,
+    const gfloat * map, guint y, GbpImage * out)
+{
+  const GbpSampleAxis *rows = &resampler->rows;
+  const GbpPixelLayout *layout = gbp_pixel_format_get_layout (out->format);
+  const gfloat *upper = horizontal_row (resampler, part, map, 3,
+      rows->lo[y], rows->hi[y]);
+  const gfloat *lower = horizontal_row (resampler, part, map, 3,
+      rows->hi[y], rows->lo[y]);
+
+  colour_words (upper, lower, rows->w0[y], rows->w1[y], out->width,
+      WORD_SHIFT (layout->red), WORD_SHIFT (layout->green),
+      WORD_SHIFT (layout->blue), 0xFFu << WORD_SHIFT (layout->pad),
+      (guint32 *) (out->data + (gsize) y * out->stride));
+}
+
 typedef struct {
   GbpResampler *resampler;
   const gfloat *map;
@@ -223,6 +267,7 @@ typedef struct {
   GbpImage *out;
   guint planes;
   guint rows_per_item;          /* 2 for the 4:2:0 formats */
+  gboolean words;               /* colour straight into aligned 4-byte pixels */
 } WriteJob;
 
 static void
@@ -237,6 +282,11 @@ write_part (guint begin, guint end, guint index, gpointer data)
   for (guint item = begin; item < end; item++) {
     guint y = item * job->rows_per_item;
     guint rows = MIN (job->rows_per_item, out->height - y);
+
+    if (job->words) {
+      write_colour_row (job->resampler, part, job->map, y, out);
+      continue;
+    }
 
     for (guint i = 0; i < rows; i++) {
       resample_row (job->resampler, part, job->map, job->planes, y + i,
@@ -266,6 +316,11 @@ gbp_render_write (GbpResampler * resampler, const gfloat * map,
     .rows_per_item = pairs ? 2 : 1,
   };
   guint items = (out->height + job.rows_per_item - 1) / job.rows_per_item;
+
+  job.words = paint->kind == GBP_PAINT_COLOUR && paint->frame == NULL
+      && out->yuv_format == GBP_YUV_FORMAT_NONE
+      && gbp_pixel_format_get_layout (out->format)->bytes_per_pixel == 4
+      && ((guintptr) out->data | out->stride) % 4 == 0;
 
   gbp_parallel_for (resampler->num_threads, items, ROWS_GRAIN, write_part,
       &job);

@@ -119,10 +119,15 @@ gbp_render_store_rgb (const GbpPaint * paint, const guint8 * rgb, guint y,
 /* ------------------------------------------------------------------ */
 /* YUV */
 
+/* round(v) clamped to 0..255 (0 for NaN), in a form GCC vectorizes */
 static inline guint8
 round_byte (gfloat v)
 {
-  return v <= 0.0f ? 0 : v >= 255.0f ? 255 : (guint8) (gint32) (v + 0.5f);
+  gfloat r = v + 0.5f;
+
+  r = r > 0.0f ? r : 0.0f;
+  r = r < 255.0f ? r : 255.0f;
+  return (guint8) (gint32) r;
 }
 
 /* Luma of each pixel of planar R, G, B bytes: y_offset + y_scale * Y'. */
@@ -139,62 +144,109 @@ luma_values (const GbpYuvCoefficients * c, const guint8 * restrict r,
     luma[x] = c->y_offset + kr * r[x] + kg * g[x] + kb * b[x];
 }
 
-/* Luma bytes @step apart, each over @frame's (NULL: none). @frame may be
- * @out: each byte is read before it is written. */
-GBP_VECTOR_CLONES static void
-store_luma (const gfloat * restrict luma, guint width, const guint8 * frame,
-    guint step, gfloat alpha, guint8 * out)
+/* Bytes @step apart from @values, each over @frame's (NULL: none). @frame
+ * may be @out: each byte is read before it is written. */
+static inline void
+store_bytes (const gfloat * restrict values, guint n, const guint8 * frame,
+    const guint step, gfloat alpha, guint8 * out)
 {
   const gfloat keep = 1.0f - alpha;
 
   if (frame == NULL) {
-    for (guint x = 0; x < width; x++)
-      out[(gsize) x * step] = round_byte (luma[x]);
+    for (guint x = 0; x < n; x++)
+      out[(gsize) x * step] = round_byte (values[x]);
   } else {
-    for (guint x = 0; x < width; x++)
-      out[(gsize) x * step] = round_byte (alpha * luma[x]
+    for (guint x = 0; x < n; x++)
+      out[(gsize) x * step] = round_byte (alpha * values[x]
           + keep * frame[(gsize) x * step]);
+  }
+}
+
+GBP_VECTOR_CLONES static void
+store_bytes_1 (const gfloat * values, guint n, const guint8 * frame,
+    gfloat alpha, guint8 * out)
+{
+  store_bytes (values, n, frame, 1, alpha, out);
+}
+
+GBP_VECTOR_CLONES static void
+store_bytes_2 (const gfloat * values, guint n, const guint8 * frame,
+    gfloat alpha, guint8 * out)
+{
+  store_bytes (values, n, frame, 2, alpha, out);
+}
+
+static void
+store_luma (const gfloat * values, guint n, const guint8 * frame,
+    guint step, gfloat alpha, guint8 * out)
+{
+  if (step == 1)
+    store_bytes_1 (values, n, frame, alpha, out);
+  else if (step == 2)
+    store_bytes_2 (values, n, frame, alpha, out);
+  else
+    store_bytes (values, n, frame, step, alpha, out);
+}
+
+/* Sums of the pairs of samples (2j, 2j + 1) of a row of @width samples,
+ * plus those of @next (NULL: none); an odd width's last sample counts
+ * twice. */
+GBP_VECTOR_CLONES static void
+pair_sums (const guint8 * restrict row, const guint8 * restrict next,
+    guint width, gfloat * restrict sums)
+{
+  const guint pairs = width / 2;
+
+  if (next == NULL) {
+    for (guint j = 0; j < pairs; j++)
+      sums[j] = 2.0f * ((gfloat) row[2 * j] + row[2 * j + 1]);
+  } else {
+    for (guint j = 0; j < pairs; j++)
+      sums[j] = (gfloat) row[2 * j] + row[2 * j + 1] + next[2 * j]
+          + next[2 * j + 1];
+  }
+  if (width % 2 == 1)
+    sums[pairs] = 2.0f * ((gfloat) row[width - 1] + (next != NULL ?
+            next[width - 1] : row[width - 1]));
+}
+
+/* U and V of the mean colours, from 4 x the means of R, G, B. */
+GBP_VECTOR_CLONES static void
+chroma_of_sums (const GbpYuvCoefficients * c, const gfloat * restrict r,
+    const gfloat * restrict g, const gfloat * restrict b, guint n,
+    gfloat * restrict u, gfloat * restrict v)
+{
+  const gfloat u_scale = 0.25f * c->c_scale / (c->b_u * 255.0f);
+  const gfloat v_scale = 0.25f * c->c_scale / (c->r_v * 255.0f);
+  const gfloat kr = c->kr, kg = c->kg, kb = c->kb;
+
+  for (guint j = 0; j < n; j++) {
+    gfloat luma = kr * r[j] + kg * g[j] + kb * b[j];
+
+    u[j] = 128.0f + u_scale * (b[j] - luma);
+    v[j] = 128.0f + v_scale * (r[j] - luma);
   }
 }
 
 /* The chroma of the mean colour of the pixels each chroma sample covers:
  * columns 2j and 2j + 1 (when there is one) of @rgb and @rgb_next (NULL:
- * @rgb alone). */
+ * @rgb alone). @sums holds 3 x chroma width floats. */
 static void
 chroma_values (const GbpYuvCoefficients * c, const guint8 * rgb,
-    const guint8 * rgb_next, guint width, gfloat * u, gfloat * v)
+    const guint8 * rgb_next, guint width, gfloat * sums, gfloat * u,
+    gfloat * v)
 {
-  const guint8 *rows[2] = { rgb, rgb_next != NULL ? rgb_next : rgb };
-  const gfloat u_scale = c->c_scale / (c->b_u * 255.0f);
-  const gfloat v_scale = c->c_scale / (c->r_v * 255.0f);
+  const guint n = (width + 1) / 2;
 
-  for (guint j = 0; j < (width + 1) / 2; j++) {
-    guint x0 = 2 * j, x1 = MIN (2 * j + 1, width - 1);
-    gfloat mean[3], luma;
-
-    for (guint p = 0; p < 3; p++) {
-      gsize o = (gsize) p * width;
-
-      mean[p] = 0.25f * ((gfloat) rows[0][o + x0] + rows[0][o + x1]
-          + rows[1][o + x0] + rows[1][o + x1]);
-    }
-    luma = c->kr * mean[0] + c->kg * mean[1] + c->kb * mean[2];
-    u[j] = 128.0f + u_scale * (mean[2] - luma);
-    v[j] = 128.0f + v_scale * (mean[0] - luma);
-  }
+  for (guint p = 0; p < 3; p++)
+    pair_sums (rgb + (gsize) p * width, rgb_next != NULL ?
+        rgb_next + (gsize) p * width : NULL, width, sums + (gsize) p * n);
+  chroma_of_sums (c, sums, sums + n, sums + 2 * (gsize) n, n, u, v);
 }
 
-/* Chroma bytes @step apart, each over @frame's (NULL: none). */
-static void
-store_chroma (const gfloat * values, guint n, const guint8 * frame,
-    guint step, gfloat alpha, guint8 * out)
-{
-  const gfloat keep = 1.0f - alpha;
-
-  for (guint j = 0; j < n; j++)
-    out[(gsize) j * step] = frame == NULL ? round_byte (values[j]) :
-        round_byte (alpha * values[j] + keep * frame[(gsize) j * step]);
-}
+/* Chroma bytes @step apart, each over @frame's (NULL: none); the same
+ * loops as the luma's. */
+#define store_chroma store_luma
 
 void
 gbp_render_store_yuv (const GbpPaint * paint, const guint8 * rgb,
@@ -207,6 +259,7 @@ gbp_render_store_yuv (const GbpPaint * paint, const guint8 * rgb,
   const guint n_rows = out->yuv_format != GBP_YUV_FORMAT_YUY2
       && rgb_next != NULL ? 2 : 1;
   gfloat *u = work + 2 * (gsize) width, *v = u + chroma_width;
+  gfloat *sums = v + chroma_width;
   guint8 *out_u, *out_v;
   const guint8 *frame_u = NULL, *frame_v = NULL;
   guint step;
@@ -226,7 +279,7 @@ gbp_render_store_yuv (const GbpPaint * paint, const guint8 * rgb,
       out->data[offset + 2 * (gsize) width] =
           out->data[offset + 2 * (gsize) (width - 1)];
   }
-  chroma_values (c, rgb, n_rows == 2 ? rgb_next : NULL, width, u, v);
+  chroma_values (c, rgb, n_rows == 2 ? rgb_next : NULL, width, sums, u, v);
 
   switch (out->yuv_format) {
     case GBP_YUV_FORMAT_YUY2:

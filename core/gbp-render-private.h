@@ -60,7 +60,7 @@ typedef struct {
 typedef struct {
   gfloat *cache[2];
   gint cached[2];               /* their source row index, -1 for none */
-  gfloat *values[2];            /* planes x width floats (+ 2) */
+  gfloat *values[2];            /* 5 x width + 5 floats: 3 planes, or YUV work */
   guint8 *rgb[2];               /* 3 x width bytes: R, G, B planes */
 } GbpResamplePart;
 
@@ -117,7 +117,7 @@ void gbp_render_store_rgb (const GbpPaint * paint, const guint8 * rgb,
  * @rgb_next, NULL past the last row) contributes to, of a YUV @out from
  * planar R, G, B bytes; blended over @paint->frame when there is one.
  * YUY2 rows are written one at a time (@rgb_next unused). @work holds
- * 3 x width + 2 floats. */
+ * 5 x width + 5 floats. */
 void gbp_render_store_yuv (const GbpPaint * paint, const guint8 * rgb,
     const guint8 * rgb_next, guint y, gfloat * work, GbpImage * out);
 
