@@ -6,7 +6,7 @@ decoder would hand it out), then explained twice by guidedbp:
   (yuv) NV12 ! guidedbp                         the element converts
   (rgb) NV12 ! videoconvert ! RGBx ! guidedbp   GStreamer converts first
 and the two saliency maps (render-mode=gray, the gradient's magnitude,
-read back as 8-bit gray) are compared: Pearson correlation over the pixels,
+read back through videoconvert as RGB, one channel) are compared: Pearson correlation over the pixels,
 mean absolute difference in gray levels, and the class each explains.
 
 Usage: GST_PLUGIN_PATH=build/plugin bench/yuv-correlation.py \\
@@ -32,7 +32,7 @@ def run(photo, size, model, via_rgb, mode):
         f"filesrc location={photo} ! decodebin ! videoconvert ! videoscale ! "
         f"video/x-raw,format=NV12,width={width},height={height} ! {convert}"
         f"guidedbp {props} render-mode={mode} post-messages=true ! "
-        f"videoconvert ! video/x-raw,format=GRAY8 ! appsink name=out sync=false")
+        f"videoconvert ! video/x-raw,format=RGBx ! appsink name=out sync=false")
     sink = pipeline.get_by_name("out")
     pipeline.set_state(Gst.State.PLAYING)
     sample = sink.emit("pull-sample")
@@ -48,12 +48,10 @@ def run(photo, size, model, via_rgb, mode):
         if s.get_name() == "guidedbp":
             label = (s.get_value("class"), s.get_value("score"))
     buffer = sample.get_buffer()
-    caps = sample.get_caps().get_structure(0)
-    stride = (caps.get_value("width") + 3) // 4 * 4
     data = buffer.extract_dup(0, buffer.get_size())
     pipeline.set_state(Gst.State.NULL)
-    rows = [data[y * stride:y * stride + width] for y in range(height)]
-    return b"".join(rows), label
+    # the gray level of every pixel: its red byte (R = G = B in gray mode)
+    return data[0:width * height * 4:4], label
 
 
 def correlation(a, b):

@@ -216,13 +216,15 @@ paint_row (const GbpPaint * paint, const gfloat * values, guint width,
   }
 }
 
+typedef guint32 pixel_word __attribute__ ((may_alias));
+
 /* The gradient modes straight into 4-byte pixels: the vertical blend of
  * the two cached rows, trunc(255 v) and the packing in one pass (the same
  * float operations as blend_rows, colour_bytes and the store). */
 GBP_VECTOR_CLONES static void
 colour_words (const gfloat * restrict upper, const gfloat * restrict lower,
     gfloat w0, gfloat w1, guint width, guint rs, guint gs, guint bs,
-    guint32 pad, guint32 * restrict out)
+    guint32 pad, pixel_word * restrict out)
 {
   const gfloat *restrict ur = upper, *restrict ug = upper + width;
   const gfloat *restrict ub = upper + 2 * (gsize) width;
@@ -257,7 +259,7 @@ write_colour_row (const GbpResampler * resampler, GbpResamplePart * part,
   colour_words (upper, lower, rows->w0[y], rows->w1[y], out->width,
       WORD_SHIFT (layout->red), WORD_SHIFT (layout->green),
       WORD_SHIFT (layout->blue), 0xFFu << WORD_SHIFT (layout->pad),
-      (guint32 *) (out->data + (gsize) y * out->stride));
+      (pixel_word *) (out->data + (gsize) y * out->stride));
 }
 
 typedef struct {

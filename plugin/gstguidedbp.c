@@ -268,8 +268,9 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_NUM_THREADS,
       g_param_spec_uint ("num-threads", "Number of threads",
-          "Threads of the model (libtorch intra-op threads), 0 for one per "
-          "CPU the process may use (its CPU affinity). libtorch's thread "
+          "Threads of the model (libtorch intra-op threads), its "
+          "preprocessing and, in synchronous mode, the rendering; 0 for one "
+          "per CPU the process may use (its CPU affinity). libtorch's thread "
           "count is process-wide: the last element started sets it for every "
           "model in the process, and each element sets its own back in the "
           "thread that runs its model. The threads wait for each other "
