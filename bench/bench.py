@@ -215,41 +215,27 @@ def bench_model(arch, args):
     return medians
 
 
-def run_pipeline(args, model, width, height, frames):
-    """Wall time and peak RSS (MiB) of a gst-launch-1.0 run through guidedbp."""
-    pipeline = (f"videotestsrc num-buffers={frames} pattern=smpte ! "
-                f"video/x-raw,format=RGBx,width={width},height={height} ! "
-                f"guidedbp model={model} num-threads={args.threads} ! fakesink")
-    start = time.perf_counter()
-    # a child python per run, so that RUSAGE_CHILDREN holds this run alone
-    code = ("import resource, subprocess, sys; "
-            "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run(["/usr/bin/python3", "-c", code, "gst-launch-1.0", "-q"]
-                         + pipeline.split(), check=True, capture_output=True, text=True)
-    return time.perf_counter() - start, int(out.stdout.strip()) / 1024.0
-
-
 def bench_element(args):
-    """Frames per second of the element against the engine alone: the
-    difference of two run lengths cancels start-up (model load)."""
+    """The element against the engine on the same frames: bench/element.py
+    (fakesink sync=false, warm-up excluded, the engine before and after
+    each element run)."""
+    import element
+    element.Gst.init(None)
     model = os.path.join(args.models, args.element_arch + ".pt")
     engine = EngineServer(args.server, model, args.threads)
-    print(f"\n# element: videotestsrc ! guidedbp ! fakesink, {args.element_arch}")
-    print(f"{'frame':<11}{'element fps':>12}{'engine fps':>12}{'overhead':>10}{'peak RSS':>11}")
-    for width, height in ((640, 480), (1920, 1080)):
-        engine.ask(f"guided 3 {width} {height}")
-        # the engine before and after the pipelines: this machine's speed
-        # drifts over minutes, and one side measured alone gave
-        # "overheads" of -23 % to +29 % from one run to the next
-        before = statistics.median(engine.ask(f"guided 20 {width} {height}"))
-        short, _ = run_pipeline(args, model, width, height, 5)
-        long, rss = run_pipeline(args, model, width, height, 65)
-        after = statistics.median(engine.ask(f"guided 20 {width} {height}"))
-        element_fps = 60 / (long - short)
-        engine_fps = 1000.0 / ((before + after) / 2)
-        print(f"{width}x{height:<6}{element_fps:>12.1f}{engine_fps:>12.1f}"
-              f"{100 * (engine_fps / element_fps - 1):>9.1f}%{rss:>8.0f} MiB", flush=True)
+    print(f"\n# element: imagefreeze ! guidedbp ! fakesink sync=false, {args.element_arch}, "
+          "medians of 30 frames after 5 of warm-up (bench/element.py)")
+    print(f"{'frame':<11}{'format':<7}{'engine ms':>10}{'element ms':>11}{'elem/eng':>9}")
+    for fmt in ("RGBx", "NV12"):
+        for width, height in ((224, 224), (1920, 1080), (3840, 2160)):
+            command = f"guided {{}} {width} {height} {fmt.upper()}"
+            engine.ask(command.format(5))
+            before = statistics.median(engine.ask(command.format(30)))
+            ms = element.element_ms(model, width, height, fmt, args.threads, 30, 5)
+            after = statistics.median(engine.ask(command.format(30)))
+            base = (before + after) / 2
+            shown = f"{ms:>11.1f}{ms / base:>8.2f}x" if ms else f"{'refused':>11}"
+            print(f"{width}x{height:<6}{fmt:<7}{base:>10.1f}{shown}", flush=True)
     engine.close()
 
 

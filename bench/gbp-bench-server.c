@@ -7,8 +7,10 @@
  *   bf16     precision bf16
  * Loads one model and answers commands on stdin, one per line, so that the
  * Python driver can interleave our engine with PyTorch baselines in one run:
- *   guided N W H    N engine runs on a W x H RGBx frame (resize + guided
- *                   forward/backward); prints the N times in ms on one line
+ *   guided N W H [FORMAT]
+ *                   N engine runs on a W x H frame, RGBX (default) or NV12
+ *                   (resize, conversion + guided forward/backward); prints
+ *                   the N times in ms on one line
  *   forward N       N forward-only passes at the model's input size
  *   rss             peak resident memory of this process in MiB
  *   load            milliseconds the engine took to load, and of them those
@@ -25,15 +27,26 @@
 #include <guidedbp/gbp-torch.h>
 
 static GbpImage
-make_frame (guint width, guint height)
+make_frame (guint width, guint height, gboolean nv12)
 {
   GbpImage frame = { NULL, width, height, (gsize) width * 4,
     GBP_PIXEL_FORMAT_RGBX
   };
+  gsize size;
 
-  frame.data = g_malloc (frame.stride * height);
-  for (gsize i = 0; i < frame.stride * height; i++)
+  if (nv12) {
+    frame.stride = width;
+    frame.yuv_format = GBP_YUV_FORMAT_NV12;
+    frame.chroma_stride[0] = 2 * (gsize) ((width + 1) / 2);
+    size = frame.stride * height + frame.chroma_stride[0] * ((height + 1) / 2);
+  } else {
+    size = frame.stride * height;
+  }
+  frame.data = g_malloc (size);
+  for (gsize i = 0; i < size; i++)
     frame.data[i] = (guint8) ((i * 2654435761u) >> 24);
+  if (nv12)
+    frame.chroma[0] = frame.data + frame.stride * height;
   return frame;
 }
 
@@ -47,9 +60,10 @@ print_times (const gdouble * times, guint n)
 }
 
 static gboolean
-run_guided (GbpEngine * engine, guint n, guint width, guint height)
+run_guided (GbpEngine * engine, guint n, guint width, guint height,
+    gboolean nv12)
 {
-  GbpImage frame = make_frame (width, height);
+  GbpImage frame = make_frame (width, height, nv12);
   g_autofree gdouble *times = g_new (gdouble, n);
   g_autoptr (GError) error = NULL;
   GbpSaliency saliency;
@@ -147,10 +161,11 @@ main (int argc, char **argv)
 
   while (fgets (line, sizeof line, stdin) != NULL) {
     guint n = 0, w = 0, h = 0;
+    char format[16] = "RGBX";
     gboolean ok = TRUE;
 
-    if (sscanf (line, "guided %u %u %u", &n, &w, &h) == 3)
-      ok = run_guided (engine, n, w, h);
+    if (sscanf (line, "guided %u %u %u %15s", &n, &w, &h, format) >= 3)
+      ok = run_guided (engine, n, w, h, g_str_equal (format, "NV12"));
     else if (sscanf (line, "forward %u", &n) == 1)
       ok = run_forward (model, n, config.input_width, config.input_height);
     else if (strncmp (line, "rss", 3) == 0) {

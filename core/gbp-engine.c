@@ -13,6 +13,7 @@
 #include "guidedbp/gbp-error.h"
 #include "guidedbp/gbp-torch.h"
 #include "gbp-labels.h"
+#include "gbp-parallel.h"
 #include "gbp-preprocess.h"
 
 /* Upper bound for the input size: beyond it no classifier is plausible and
@@ -26,6 +27,7 @@ struct _GbpEngine {
   guint input_width;
   guint input_height;
   guint num_classes;
+  guint num_threads;            /* libtorch's and preprocessing's, >= 1 */
   gint target_class;
   gchar **labels;
 
@@ -225,6 +227,27 @@ probe_model (GbpEngine * engine, GError ** error)
   return TRUE;
 }
 
+/* Makes libtorch run this thread's work on @engine's threads. libtorch's
+ * count is process-wide, but with OpenMP each thread's team has its own
+ * size, copied from libtorch's count when the thread first runs a
+ * parallel loop: a thread that ran with another engine's count keeps it. */
+static gboolean
+apply_num_threads (GbpEngine * engine, GError ** error)
+{
+  g_autofree gchar *message = NULL;
+  GbpTorchStatus status;
+
+  if (gbp_torch_get_num_threads () == engine->num_threads)
+    return TRUE;
+  status = gbp_torch_set_num_threads (engine->num_threads, &message);
+  if (status != GBP_TORCH_OK) {
+    g_set_error (error, GBP_ERROR, error_from_torch (status),
+        "cannot use %u threads: %s", engine->num_threads, message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 load_model (GbpEngine * engine, const GbpEngineConfig * config,
     GError ** error)
@@ -233,14 +256,8 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   GbpTorchLoadOptions options;
   GbpTorchStatus status;
 
-  if (config->num_threads > 0) {
-    status = gbp_torch_set_num_threads (config->num_threads, &message);
-    if (status != GBP_TORCH_OK) {
-      g_set_error (error, GBP_ERROR, error_from_torch (status),
-          "cannot use %u threads: %s", config->num_threads, message);
-      return FALSE;
-    }
-  }
+  if (!apply_num_threads (engine, error))
+    return FALSE;
   if (!check_model_file (config->model_path, error))
     return FALSE;
   gbp_torch_load_options_init (&options);
@@ -266,6 +283,47 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   return probe_model (engine, error);
 }
 
+typedef struct
+{
+  GbpEngine *engine;
+  const GbpEngineConfig *config;
+  GError *error;
+  gboolean loaded;
+} LoadJob;
+
+static gpointer
+load_job_run (gpointer data)
+{
+  LoadJob *job = data;
+
+  job->loaded = load_model (job->engine, job->config, &job->error);
+  return NULL;
+}
+
+/* Why a thread of its own: the probe's parallel loops leave an OpenMP
+ * team in the thread that ran them, and libgomp makes every team wait by
+ * sleeping rather than spinning while it manages more threads than there
+ * are CPUs. An element creates its engine in the application's thread
+ * and runs it in a streaming thread; with the first team still there, the
+ * second waited in the kernel about 250 times per frame (ResNet18 on 2
+ * CPUs: 50 against 40 ms per frame, bench/README.md). The load thread's
+ * team ends with it. */
+static gboolean
+load_model_in_thread (GbpEngine * engine, const GbpEngineConfig * config,
+    GError ** error)
+{
+  LoadJob job = { engine, config, NULL, FALSE };
+  GThread *thread;
+
+  thread = g_thread_try_new ("gbp-load", load_job_run, &job, error);
+  if (thread == NULL)
+    return FALSE;
+  g_thread_join (thread);
+  if (!job.loaded)
+    g_propagate_error (error, job.error);
+  return job.loaded;
+}
+
 GbpEngine *
 gbp_engine_new (const GbpEngineConfig * config, GError ** error)
 {
@@ -285,12 +343,15 @@ gbp_engine_new (const GbpEngineConfig * config, GError ** error)
   engine->input_width = config->input_width;
   engine->input_height = config->input_height;
   engine->target_class = config->target_class;
+  engine->num_threads = config->num_threads > 0 ? config->num_threads :
+      MIN (gbp_cpu_count (), MAX_THREADS);
   engine->input = g_new0 (gfloat, 3 * plane);
   engine->gradient = g_new0 (gfloat, 3 * plane);
   engine->preprocessor = gbp_preprocessor_new (config->input_width,
       config->input_height, config->mean, config->std);
+  gbp_preprocessor_set_num_threads (engine->preprocessor, engine->num_threads);
 
-  if (!load_model (engine, config, &local_error))
+  if (!load_model_in_thread (engine, config, &local_error))
     goto failed;
   if (!gbp_engine_set_target_class (engine, config->target_class,
           &local_error))
@@ -354,6 +415,13 @@ gbp_engine_describe_kernels (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, NULL);
   return gbp_torch_model_describe_kernels (engine->model);
+}
+
+guint
+gbp_engine_get_num_threads (const GbpEngine * engine)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return gbp_torch_get_num_threads ();
 }
 
 guint
@@ -463,6 +531,8 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
   g_return_val_if_fail (engine != NULL && saliency != NULL, FALSE);
 
   if (!gbp_image_validate (image, error))
+    return FALSE;
+  if (!apply_num_threads (engine, error))
     return FALSE;
 
   gbp_preprocessor_run (engine->preprocessor, image, engine->input);

@@ -26,6 +26,53 @@ gbp_pixel_format_get_layout (GbpPixelFormat format)
   return &layouts[format];
 }
 
+static gboolean
+validate_plane (const gchar * what, const guint8 * data, gsize stride,
+    gsize row_bytes, GError ** error)
+{
+  if (data == NULL) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "no %s data", what);
+    return FALSE;
+  }
+  if (stride < row_bytes) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "%s stride %" G_GSIZE_FORMAT " is too small for rows of %"
+        G_GSIZE_FORMAT " bytes", what, stride, row_bytes);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+validate_yuv (const GbpImage * image, GError ** error)
+{
+  const gsize chroma_width = (image->width + 1) / 2;
+
+  if ((guint) image->colorimetry.matrix >= GBP_YUV_MATRIX_COUNT) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "unknown YUV matrix %d", (gint) image->colorimetry.matrix);
+    return FALSE;
+  }
+  switch (image->yuv_format) {
+    case GBP_YUV_FORMAT_NV12:
+      return validate_plane ("luma", image->data, image->stride,
+          image->width, error)
+          && validate_plane ("chroma", image->chroma[0],
+          image->chroma_stride[0], 2 * chroma_width, error);
+    case GBP_YUV_FORMAT_I420:
+      return validate_plane ("luma", image->data, image->stride,
+          image->width, error)
+          && validate_plane ("U", image->chroma[0], image->chroma_stride[0],
+          chroma_width, error)
+          && validate_plane ("V", image->chroma[1], image->chroma_stride[1],
+          chroma_width, error);
+    default:
+      return validate_plane ("image", image->data, image->stride,
+          4 * chroma_width, error);
+  }
+}
+
 gboolean
 gbp_image_validate (const GbpImage * image, GError ** error)
 {
@@ -34,7 +81,13 @@ gbp_image_validate (const GbpImage * image, GError ** error)
         "no image data");
     return FALSE;
   }
-  if ((guint) image->format >= GBP_PIXEL_FORMAT_COUNT) {
+  if ((guint) image->yuv_format >= GBP_YUV_FORMAT_COUNT) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "unknown YUV format %d", (gint) image->yuv_format);
+    return FALSE;
+  }
+  if (image->yuv_format == GBP_YUV_FORMAT_NONE
+      && (guint) image->format >= GBP_PIXEL_FORMAT_COUNT) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "unknown pixel format %d", (gint) image->format);
     return FALSE;
@@ -44,6 +97,8 @@ gbp_image_validate (const GbpImage * image, GError ** error)
         "image size %ux%u is empty", image->width, image->height);
     return FALSE;
   }
+  if (image->yuv_format != GBP_YUV_FORMAT_NONE)
+    return validate_yuv (image, error);
   if (image->stride / layouts[image->format].bytes_per_pixel < image->width) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "stride %" G_GSIZE_FORMAT " is too small for %u pixels of %u bytes",

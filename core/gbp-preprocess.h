@@ -19,11 +19,17 @@ GbpPreprocessor *gbp_preprocessor_new (guint out_width, guint out_height,
 
 void gbp_preprocessor_free (GbpPreprocessor * preprocessor);
 
+/* Splits the work of each frame over @num_threads threads (default 1). */
+void gbp_preprocessor_set_num_threads (GbpPreprocessor * preprocessor,
+    guint num_threads);
+
 /* Resizes @image to the output size exactly as PIL's bilinear resize does
  * (torchvision's Resize on a PIL image: a triangle filter widened by the
- * scale when shrinking, 8-bit rounding after each pass). Returns packed RGB,
- * owned by @preprocessor and valid until its next call. @image must be
- * valid (gbp_image_validate). */
+ * scale when shrinking, 8-bit rounding after each pass). A YUV image is
+ * resized plane by plane with the same filter, chroma from its own size
+ * and sample positions, then converted to RGB with its colorimetry.
+ * Returns packed RGB, owned by @preprocessor and valid until its next call.
+ * @image must be valid (gbp_image_validate). */
 const guint8 *gbp_preprocessor_resize (GbpPreprocessor * preprocessor,
     const GbpImage * image);
 

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include "guidedbp/gbp-image.h"
 #include "guidedbp/gbp-render.h"
+#include "gbp-yuv.h"
 
 G_BEGIN_DECLS
 
@@ -38,47 +39,86 @@ void gbp_render_map_compute (GbpRenderMode mode, const GbpSaliency * saliency,
  * @values; @n >= 1. */
 gfloat gbp_render_quantile (gfloat * values, gsize n, gdouble q);
 
-/* gbp-render-output.c: resampling and writing pixels. */
+/* gbp-render-output.c: resampling the map to the output, row by row, on
+ * the renderer's threads. */
 
 /* Bilinear sampling positions along one axis, half-pixel centres (as
- * torch's interpolate with align_corners=False). */
+ * torch's interpolate with align_corners=False): output i is
+ * in[lo[i]] * w0[i] + in[hi[i]] * w1[i], w0 = 1 - w1. */
 typedef struct {
   guint in_size;
   guint out_size;
-  guint *lo;
-  guint *hi;
-  gfloat *frac;
+  gint32 *lo;
+  gint32 *hi;
+  gfloat *w0;
+  gfloat *w1;
 } GbpSampleAxis;
+
+/* One thread's rows: two source rows resampled horizontally (cached
+ * between output rows), and two output rows, for the 4:2:0 formats' row
+ * pairs, as floats then as planar R, G, B bytes. */
+typedef struct {
+  gfloat *cache[2];
+  gint cached[2];               /* their source row index, -1 for none */
+  gfloat *values[2];            /* 5 x width + 5 floats: 3 planes, or YUV work */
+  guint8 *rgb[2];               /* 3 x width bytes: R, G, B planes */
+} GbpResamplePart;
 
 typedef struct {
   GbpSampleAxis columns;
   GbpSampleAxis rows;
-  gsize row_size;               /* floats per row buffer: 3 * output width */
-  gfloat *row;                  /* the output row being written, per plane */
-  gfloat *cache[2];             /* two source rows resampled horizontally */
-  gint cached[2];               /* their source row index, -1 for none */
+  guint num_threads;
+  gsize width;                  /* output width the parts are sized for */
+  GbpResamplePart *parts;       /* num_threads of them */
 } GbpResampler;
 
+/* What the pixels of a resampled map become. */
+typedef enum {
+  GBP_PAINT_COLOUR,             /* 3 planes: trunc(255 v) as R, G, B */
+  GBP_PAINT_GRAY,               /* 1 plane: trunc(255 v) as a gray level */
+  GBP_PAINT_COLORMAP,           /* 1 plane: the lut colour of that level */
+} GbpPaintKind;
+
+typedef struct {
+  GbpPaintKind kind;
+  const guint8 (*lut)[3];       /* GBP_PAINT_COLORMAP */
+  /* with a frame: round(alpha * colour + (1 - alpha) * frame) */
+  const GbpImage *frame;
+  gfloat alpha;
+  GbpYuvCoefficients yuv;       /* a YUV output's */
+} GbpPaint;
+
 void gbp_resampler_clear (GbpResampler * resampler);
+
+/* Renders on @num_threads threads from now on (default 1). */
+void gbp_resampler_set_num_threads (GbpResampler * resampler,
+    guint num_threads);
 
 /* Makes @resampler map @in_width x @in_height to @out's size; allocates
  * only when a size changed. */
 void gbp_resampler_prepare (GbpResampler * resampler, guint in_width,
     guint in_height, const GbpImage * out);
 
-/* @map: 3 planes; writes trunc(255 v) of each plane to R, G, B. */
-void gbp_render_write_colour (GbpResampler * resampler, const gfloat * map,
-    GbpImage * out);
+/* Resamples @map (1 plane, or 3 for GBP_PAINT_COLOUR) to @out's size and
+ * writes it as @paint says, in @out's format. @paint->frame, if any, has
+ * @out's size and format family (RGB or the same YUV layout); it may be
+ * @out itself. */
+void gbp_render_write (GbpResampler * resampler, const gfloat * map,
+    const GbpPaint * paint, GbpImage * out);
 
-/* @map: 1 plane; with @lut NULL writes the gray level trunc(255 v) to R,
- * G and B, else the colour @lut[trunc(255 v)]. */
-void gbp_render_write_gray (GbpResampler * resampler, const gfloat * map,
-    const guint8 (*lut)[3], GbpImage * out);
+/* gbp-render-pixels.c: painted rows -> pixels of each format. */
 
-/* @map: 1 plane; writes round(@alpha * @lut[trunc(255 v)] +
- * (1 - @alpha) * @frame pixel). @frame has @out's size; it may be @out. */
-void gbp_render_write_overlay (GbpResampler * resampler, const gfloat * map,
-    const guint8 (*lut)[3], gfloat alpha, const GbpImage * frame,
-    GbpImage * out);
+/* Row @y of @out (an RGB-family format) from planar R, G, B bytes, blended
+ * over row @y of @paint->frame when there is one. */
+void gbp_render_store_rgb (const GbpPaint * paint, const guint8 * rgb,
+    guint y, GbpImage * out);
+
+/* Luma row @y, and the chroma row it (and @y + 1 for 4:2:0, given in
+ * @rgb_next, NULL past the last row) contributes to, of a YUV @out from
+ * planar R, G, B bytes; blended over @paint->frame when there is one.
+ * YUY2 rows are written one at a time (@rgb_next unused). @work holds
+ * 5 x width + 5 floats. */
+void gbp_render_store_yuv (const GbpPaint * paint, const guint8 * rgb,
+    const guint8 * rgb_next, guint y, gfloat * work, GbpImage * out);
 
 G_END_DECLS

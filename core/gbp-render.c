@@ -14,6 +14,7 @@
 
 #include "guidedbp/gbp-error.h"
 #include "gbp-colormap.h"
+#include "gbp-parallel.h"
 #include "gbp-render-private.h"
 
 #define DEFAULT_MODE GBP_RENDER_GRADIENT
@@ -145,6 +146,15 @@ gbp_renderer_free (GbpRenderer * renderer)
 }
 
 void
+gbp_renderer_set_num_threads (GbpRenderer * renderer, guint num_threads)
+{
+  g_return_if_fail (renderer != NULL);
+
+  gbp_resampler_set_num_threads (&renderer->resampler,
+      num_threads > 0 ? num_threads : gbp_cpu_count ());
+}
+
+void
 gbp_renderer_reset (GbpRenderer * renderer)
 {
   g_return_if_fail (renderer != NULL);
@@ -189,6 +199,12 @@ validate_inputs (const GbpRenderOptions * options,
         "the overlay frame is %ux%u but the output is %ux%u: they must "
         "have the same size", frame->width, frame->height, out->width,
         out->height);
+    return FALSE;
+  }
+  if (frame->yuv_format != out->yuv_format) {
+    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
+        "the overlay frame and the output must have the same YUV layout "
+        "(or both be RGB)");
     return FALSE;
   }
   return TRUE;
@@ -255,7 +271,7 @@ gbp_renderer_render (GbpRenderer * renderer,
     const GbpImage * frame, GbpImage * out, GError ** error)
 {
   GbpRenderOptions defaults;
-  const guint8 (*lut)[3];
+  GbpPaint paint = { 0 };
   guint map_width, map_height;
 
   g_return_val_if_fail (renderer != NULL && saliency != NULL, FALSE);
@@ -270,28 +286,31 @@ gbp_renderer_render (GbpRenderer * renderer,
   gbp_render_map_size (options->mode, saliency, &map_width, &map_height);
   update_map (renderer, options, saliency, map_width, map_height);
   gbp_resampler_prepare (&renderer->resampler, map_width, map_height, out);
-  lut = gbp_colormap_tables[options->colormap];
 
+  paint.lut = gbp_colormap_tables[options->colormap];
+  paint.frame = mode_needs_frame (options->mode) ? frame : NULL;
+  paint.alpha = options->alpha;
+  if (out->yuv_format != GBP_YUV_FORMAT_NONE)
+    gbp_yuv_coefficients_init (&paint.yuv, &out->colorimetry);
   switch (options->mode) {
+    case GBP_RENDER_GRAY:
+    case GBP_RENDER_GUIDED_GRADCAM_GRAY:
+      paint.kind = GBP_PAINT_GRAY;
+      break;
+    case GBP_RENDER_HEATMAP:
+    case GBP_RENDER_OVERLAY:
+    case GBP_RENDER_GRADCAM:
+      paint.kind = GBP_PAINT_COLORMAP;
+      break;
     case GBP_RENDER_GRADIENT:
     case GBP_RENDER_POSITIVE:
     case GBP_RENDER_NEGATIVE:
     case GBP_RENDER_GUIDED_GRADCAM:
-      gbp_render_write_colour (&renderer->resampler, renderer->map, out);
-      break;
-    case GBP_RENDER_GRAY:
-    case GBP_RENDER_GUIDED_GRADCAM_GRAY:
-      gbp_render_write_gray (&renderer->resampler, renderer->map, NULL, out);
-      break;
-    case GBP_RENDER_HEATMAP:
-      gbp_render_write_gray (&renderer->resampler, renderer->map, lut, out);
-      break;
-    case GBP_RENDER_OVERLAY:
-    case GBP_RENDER_GRADCAM:
-      gbp_render_write_overlay (&renderer->resampler, renderer->map, lut,
-          options->alpha, frame, out);
+    default:
+      paint.kind = GBP_PAINT_COLOUR;
       break;
   }
+  gbp_render_write (&renderer->resampler, renderer->map, &paint, out);
   return TRUE;
 }
 

@@ -22,8 +22,13 @@
  *
  * Frames may be any size: they are stretched to #GstGuidedBp:input-width x
  * #GstGuidedBp:input-height for the model, and the saliency map is resized
- * back. Output caps equal input caps, so the element drops into any
- * RGB-family pipeline. Late frames are dropped before any work (QoS).
+ * back. The element takes the packed RGB family and the YUV layouts
+ * decoders and cameras produce (NV12, I420, YUY2), converted to the model's
+ * RGB in the same pass as the resize with the caps' colorimetry; output
+ * caps equal input caps, the saliency drawn in the frame's own format.
+ * When upstream offers only other formats the element posts a warning
+ * naming them and suggesting videoconvert. Late frames are dropped before
+ * any work (QoS).
  *
  * Live pipelines whose model is slower than the video have two ways out.
  * #GstGuidedBp:interval runs the model on every Nth frame only and draws
@@ -100,6 +105,7 @@
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmodel.h"
 #include "gstguidedbpprecision.h"
+#include "gstguidedbpnegotiation.h"
 #include "gstguidedbpprivate.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
@@ -192,6 +198,8 @@ static gboolean gst_guided_bp_query (GstBaseTransform * trans,
     GstPadDirection direction, GstQuery * query);
 static gboolean gst_guided_bp_sink_event (GstBaseTransform * trans,
     GstEvent * event);
+static gboolean gst_guided_bp_query_upstream_caps (GstGuidedBp * self,
+    GstQuery * query);
 static gboolean gst_guided_bp_set_info (GstVideoFilter * filter,
     GstCaps * incaps, GstVideoInfo * in_info, GstCaps * outcaps,
     GstVideoInfo * out_info);
@@ -297,9 +305,12 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_NUM_THREADS,
       g_param_spec_uint ("num-threads", "Number of threads",
-          "libtorch intra-op threads, 0 for libtorch's default (one per "
-          "core). libtorch's thread count is process-wide: it affects every "
-          "element and model in the process. Its threads wait for each other "
+          "Threads of the model (libtorch intra-op threads), its "
+          "preprocessing and, in synchronous mode, the rendering; 0 for one "
+          "per CPU the process may use (its CPU affinity). libtorch's thread "
+          "count is process-wide: the last element started sets it for every "
+          "model in the process, and each element sets its own back in the "
+          "thread that runs its model. The threads wait for each other "
           "many times per frame, so when other threads keep a core busy "
           "(async mode's own conversions, encoders, other processes) use "
           "fewer threads than cores, or run with OMP_WAIT_POLICY=passive in "
@@ -607,6 +618,7 @@ gst_guided_bp_finalize (GObject * object)
   g_free (self->target_label);
   g_free (self->invalid_mean);
   g_free (self->invalid_std);
+  g_free (self->refused_offer);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -879,6 +891,10 @@ gst_guided_bp_start (GstBaseTransform * trans)
     goto load_failed;
 
   self->renderer = gbp_renderer_new ();
+  /* Synchronous: on the model's own threads, which the streaming thread
+   * leads. Asynchronous: the model's thread keeps them busy. */
+  gbp_renderer_set_num_threads (self->renderer, s.async ? 1 :
+      gbp_engine_get_num_threads (self->engine));
   self->engine_model = s.model;
   self->applied.target_class = s.config.target_class;
   self->applied.gradcam = FALSE;
@@ -988,6 +1004,10 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
   GstClockTime min, max, ours;
   gboolean live;
 
+  if (direction == GST_PAD_SINK && (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
+          || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS))
+    return gst_guided_bp_query_upstream_caps (self, query);
+
   if (direction != GST_PAD_SRC || GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction,
         query);
@@ -1011,6 +1031,40 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
 
   gst_query_set_latency (query, live, min, max);
   return TRUE;
+}
+
+/* Upstream asks what the sink pad takes (a caps query, its offer as the
+ * filter) or whether it takes its caps: answered as GstBaseTransform does,
+ * and when the answer is no because of the format, the user learns why
+ * (GStreamer's own "not-negotiated" says nothing of it). */
+static gboolean
+gst_guided_bp_query_upstream_caps (GstGuidedBp * self, GstQuery * query)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  GstCaps *offered = NULL, *result = NULL, *template;
+  gboolean ok, refused;
+
+  ok = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, GST_PAD_SINK,
+      query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+    gst_query_parse_caps (query, &offered);
+    gst_query_parse_caps_result (query, &result);
+    refused = ok && result != NULL && gst_caps_is_empty (result);
+  } else {
+    gboolean accepted = FALSE;
+
+    gst_query_parse_accept_caps (query, &offered);
+    gst_query_parse_accept_caps_result (query, &accepted);
+    refused = !accepted;
+  }
+  if (refused) {
+    template = gst_pad_get_pad_template_caps (GST_BASE_TRANSFORM_SINK_PAD
+        (trans));
+    gst_guided_bp_warn_refused_caps (GST_ELEMENT_CAST (self), offered,
+        template, &self->refused_offer);
+    gst_caps_unref (template);
+  }
+  return ok;
 }
 
 /* Flushes (seeks) start afresh: a new smoothing history, a model run on
@@ -1039,14 +1093,10 @@ gst_guided_bp_set_info (GstVideoFilter * filter, GstCaps * incaps,
     GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
 {
   GstGuidedBp *self = GST_GUIDED_BP (filter);
-  GbpPixelFormat in_format, out_format;
 
-  if (!gst_guided_bp_pixel_format_from_video (GST_VIDEO_INFO_FORMAT (in_info),
-          &in_format)
-      || !gst_guided_bp_pixel_format_from_video (GST_VIDEO_INFO_FORMAT
-          (out_info), &out_format)) {
-    GST_ERROR_OBJECT (filter, "unsupported caps %" GST_PTR_FORMAT " -> %"
-        GST_PTR_FORMAT, incaps, outcaps);
+  if (!gst_guided_bp_format_is_supported (GST_VIDEO_INFO_FORMAT (in_info))) {
+    gst_guided_bp_post_format_error (GST_ELEMENT_CAST (self),
+        GST_VIDEO_INFO_FORMAT (in_info));
     return FALSE;
   }
 

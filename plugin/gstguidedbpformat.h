@@ -9,19 +9,19 @@
 
 G_BEGIN_DECLS
 
-/* The packed 8-bit RGB-family formats the element accepts, in caps syntax.
- * Each has a GbpPixelFormat with the same byte order. */
+/* The formats the element accepts, in caps syntax: the packed 8-bit RGB
+ * family, each with a GbpPixelFormat of the same byte order, and the YUV
+ * layouts decoders and cameras produce, each a GbpYuvFormat. */
 #define GST_GUIDED_BP_VIDEO_FORMATS \
-  "{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR }"
+  "{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, xRGB, xBGR, ARGB, ABGR, NV12, I420, " \
+  "YUY2 }"
 
-/* The GbpPixelFormat with @format's memory layout; FALSE when there is
- * none (a format outside GST_GUIDED_BP_VIDEO_FORMATS). */
-gboolean gst_guided_bp_pixel_format_from_video (GstVideoFormat format,
-    GbpPixelFormat * pixel_format);
+/* TRUE when @format is one of GST_GUIDED_BP_VIDEO_FORMATS. */
+gboolean gst_guided_bp_format_is_supported (GstVideoFormat format);
 
-/* Fills @image with a borrowed view of the mapped @frame's only plane:
- * no pixels are copied, and the view is valid while @frame is mapped.
- * FALSE when the frame's format has no GbpPixelFormat. */
+/* Fills @image with a borrowed view of the mapped @frame's planes and, for
+ * YUV, its colorimetry: no pixels are copied, and the view is valid while
+ * @frame is mapped. FALSE when the frame's format is not supported. */
 gboolean gst_guided_bp_image_from_frame (const GstVideoFrame * frame,
     GbpImage * image);
 

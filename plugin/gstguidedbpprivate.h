@@ -62,6 +62,7 @@ struct _GstGuidedBp
    * thread). */
   GstGuidedBpLatency latency;
   gboolean running_async;
+  gchar *refused_offer;         /* the last offer warned about */
 
   /* Set in start(), used by the streaming thread, freed in stop(). */
   GbpEngine *engine;

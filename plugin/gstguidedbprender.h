@@ -31,9 +31,10 @@ gboolean gst_guided_bp_render_mode_shows_frame (GbpRenderMode mode);
 /* What an output frame shows while there is no saliency to draw yet (the
  * asynchronous mode before its first result): the input frame unchanged
  * for the modes drawn over it, else the gradient mode's neutral mid-gray
- * (127). Either way padding and alpha bytes are set to 255, like the
- * renderer's output. @in and @out have the same size and format. */
+ * (127; in YUV its luma, no chroma). Padding and alpha bytes are set to
+ * 255, like the renderer's output. @in and @out are mapped frames of the
+ * same size and format. */
 void gst_guided_bp_render_placeholder (GbpRenderMode mode,
-    const GbpImage * in, GbpImage * out);
+    const GstVideoFrame * in, GstVideoFrame * out);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmessage.h"
+#include "gstguidedbpnegotiation.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
 
@@ -257,8 +258,8 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
   if (settings->render_mode == GST_GUIDED_BP_RENDER_NONE)
     GST_LOG_OBJECT (self, "render-mode none: the frame passes unchanged");
   else if (saliency == NULL)
-    gst_guided_bp_render_placeholder (settings->options.mode, &in_image,
-        &out_image);
+    gst_guided_bp_render_placeholder (settings->options.mode, inframe,
+        outframe);
   else if (!gbp_renderer_render (self->renderer, &settings->options,
           saliency, &in_image, &out_image, &error))
     goto render_failed;
@@ -295,9 +296,8 @@ settings_failed:
   }
 unsupported_format:
   {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("unsupported video format %s",
-            gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (inframe))));
+    gst_guided_bp_post_format_error (GST_ELEMENT_CAST (self),
+        GST_VIDEO_FRAME_FORMAT (inframe));
     return GST_FLOW_NOT_NEGOTIATED;
   }
 worker_failed:

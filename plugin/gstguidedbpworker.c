@@ -56,28 +56,84 @@ job_clear (Job * job)
   memset (job, 0, sizeof (*job));
 }
 
-/* Copies @frame's rows, packed, into @job; allocates only when a larger
- * frame comes. */
+/* Bytes per row and rows of plane @p of @frame (0 past its last plane). */
+static void
+plane_size (const GbpImage * frame, guint p, gsize * row_bytes, guint * rows)
+{
+  const gsize chroma_width = (frame->width + 1) / 2;
+  const guint chroma_height = (frame->height + 1) / 2;
+
+  *row_bytes = 0;
+  *rows = 0;
+  switch (frame->yuv_format) {
+    case GBP_YUV_FORMAT_NONE:
+      if (p == 0) {
+        *row_bytes = (gsize) frame->width *
+            gbp_pixel_format_get_layout (frame->format)->bytes_per_pixel;
+        *rows = frame->height;
+      }
+      break;
+    case GBP_YUV_FORMAT_YUY2:
+      if (p == 0) {
+        *row_bytes = 4 * chroma_width;
+        *rows = frame->height;
+      }
+      break;
+    case GBP_YUV_FORMAT_NV12:
+    case GBP_YUV_FORMAT_I420:
+    default:
+      if (p == 0) {
+        *row_bytes = frame->width;
+        *rows = frame->height;
+      } else if (p == 1 || frame->yuv_format == GBP_YUV_FORMAT_I420) {
+        *row_bytes = frame->yuv_format == GBP_YUV_FORMAT_NV12 && p == 1 ?
+            2 * chroma_width : chroma_width;
+        *rows = chroma_height;
+      }
+      break;
+  }
+}
+
+/* Copies @frame's planes, their rows packed, into @job; allocates only
+ * when a larger frame comes. */
 static void
 job_set_frame (Job * job, const GbpImage * frame)
 {
-  const GbpPixelLayout *layout = gbp_pixel_format_get_layout (frame->format);
-  const gsize row_bytes = (gsize) frame->width * layout->bytes_per_pixel;
-  const gsize size = row_bytes * frame->height;
-  guint y;
+  const guint8 *planes[3] = { frame->data, frame->chroma[0],
+    frame->chroma[1]
+  };
+  const gsize strides[3] = { frame->stride, frame->chroma_stride[0],
+    frame->chroma_stride[1]
+  };
+  gsize row_bytes[3], size = 0, offset = 0;
+  guint rows[3];
 
+  for (guint p = 0; p < 3; p++) {
+    plane_size (frame, p, &row_bytes[p], &rows[p]);
+    size += row_bytes[p] * rows[p];
+  }
   if (size > job->capacity) {
     g_free (job->pixels);
     job->pixels = g_malloc (size);
     job->capacity = size;
   }
-  for (y = 0; y < frame->height; y++)
-    memcpy (job->pixels + y * row_bytes, frame->data + y * frame->stride,
-        row_bytes);
 
   job->image = *frame;
-  job->image.data = job->pixels;
-  job->image.stride = row_bytes;
+  for (guint p = 0; p < 3 && rows[p] > 0; p++) {
+    guint8 *dest = job->pixels + offset;
+
+    for (guint y = 0; y < rows[p]; y++)
+      memcpy (dest + y * row_bytes[p], planes[p] + y * strides[p],
+          row_bytes[p]);
+    if (p == 0) {
+      job->image.data = dest;
+      job->image.stride = row_bytes[0];
+    } else {
+      job->image.chroma[p - 1] = dest;
+      job->image.chroma_stride[p - 1] = row_bytes[p];
+    }
+    offset += row_bytes[p] * rows[p];
+  }
 }
 
 static gpointer

@@ -375,6 +375,16 @@ gbp_torch_set_num_threads (guint num_threads, gchar **message)
   });
 }
 
+guint
+gbp_torch_get_num_threads (void)
+{
+  try {
+    return (guint) std::max (at::get_num_threads (), 0);
+  } catch (...) {
+    return 0;
+  }
+}
+
 void
 gbp_torch_load_options_init (GbpTorchLoadOptions *options)
 {

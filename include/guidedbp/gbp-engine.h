@@ -36,11 +36,15 @@ typedef enum {
  * @input_height: height the frames are resized to; 0 means 224
  * @mean: per-channel (R, G, B) mean subtracted after scaling to [0,1]
  * @std: per-channel (R, G, B) standard deviation divided by; each > 0
- * @num_threads: libtorch intra-op threads; 0 keeps libtorch's setting.
- *   libtorch's thread count is process-wide: it affects every model in
- *   the process, not only this engine's. The threads meet at a barrier
- *   after every operation, so on a machine where other threads keep cores
- *   busy, fewer threads than cores run far faster (bench/README.md).
+ * @num_threads: threads of a run (libtorch's intra-op threads, and the
+ *   preprocessing's); 0 means one per CPU the process may use (its CPU
+ *   affinity: `taskset`, cgroup cpusets). libtorch's thread count is
+ *   process-wide: creating the engine sets it for every model in the
+ *   process, and each run sets it back to this engine's count when another
+ *   engine (or other libtorch code) changed it in the running thread. The
+ *   threads meet at a barrier after every operation, so on a machine where
+ *   other threads keep cores busy, fewer threads than cores run far faster
+ *   (bench/README.md).
  * @target_class: class whose score is explained, or GBP_TARGET_CLASS_TOP
  *   for the top-scoring class of each frame
  * @labels_path: optional text file with one class label per line, as many
@@ -128,8 +132,9 @@ typedef struct {
 typedef struct _GbpEngine GbpEngine;
 
 /* Fills @config with the defaults: no model, "cpu", 224x224, ImageNet
- * mean/std, libtorch's thread count, top class, no labels, Grad-CAM at the
- * last convolution (computed once enabled), batch norm folded. */
+ * mean/std, one thread per usable CPU, top class, no labels, Grad-CAM at
+ * the last convolution (computed once enabled), batch norm folded, kernels
+ * tuned, float32. */
 void gbp_engine_config_init (GbpEngineConfig * config);
 
 /* Parses "a,b,c" (three floats, white space allowed) into @values. */
@@ -141,6 +146,11 @@ gboolean gbp_parse_triplet (const gchar * text, gfloat values[3],
 GbpEngine *gbp_engine_new (const GbpEngineConfig * config, GError ** error);
 
 void gbp_engine_free (GbpEngine * engine);
+
+/* The intra-op thread count a run from the calling thread uses, as libtorch
+ * reports it there (at::get_num_threads ()): the engine's count once a run
+ * has applied it in this thread (see GbpEngineConfig.num_threads). */
+guint gbp_engine_get_num_threads (const GbpEngine * engine);
 
 /* Number of classes the model outputs. */
 guint gbp_engine_get_num_classes (const GbpEngine * engine);

@@ -125,10 +125,17 @@ gboolean gbp_colormap_from_name (const gchar * name, GbpColormap * colormap,
     GError ** error);
 
 /* A renderer keeps scratch buffers and the smoothing history between
- * frames; one per stream. Not thread-safe. */
+ * frames; one per stream. Not thread-safe. It renders on one thread until
+ * gbp_renderer_set_num_threads() says otherwise. */
 GbpRenderer *gbp_renderer_new (void);
 
 void gbp_renderer_free (GbpRenderer * renderer);
+
+/* Splits each frame's rows over @num_threads threads, 0 for one per CPU
+ * the process may use. With the system libtorch they are the OpenMP
+ * threads the engine's model runs on in the calling thread (give it
+ * gbp_engine_get_num_threads()); the bytes do not depend on the count. */
+void gbp_renderer_set_num_threads (GbpRenderer * renderer, guint num_threads);
 
 /* Forgets the smoothing history (caps change, flush, discontinuity): the
  * next frame renders as if it were the first. The history is also
@@ -139,10 +146,13 @@ void gbp_renderer_reset (GbpRenderer * renderer);
  * gbp_renderer_render:
  * @options: how to render; NULL for the defaults
  * @saliency: what to render; its gradient is at the model's resolution
- * @frame: (nullable): the original frame, read by the overlay mode only.
- *   It must have @out's size, may have another pixel format, and may be
- *   @out itself (in-place rendering)
- * @out: the image written, of any size and format
+ * @frame: (nullable): the original frame, read by the overlay and gradcam
+ *   modes only. It must have @out's size; it may have another RGB-family
+ *   format than an RGB @out, must have a YUV @out's layout (the blend
+ *   happens in Y'CbCr there), and may be @out itself (in-place rendering)
+ * @out: the image written, of any size and format, RGB family or YUV
+ *   (then in its colorimetry: luma per pixel, chroma from the mean colour
+ *   of the pixels each chroma sample covers)
  *
  * Renders @saliency into @out. Errors (GBP_ERROR_INVALID_ARGUMENT): invalid
  * options, images or saliency, or an overlay without a frame of @out's

@@ -67,6 +67,13 @@ void gbp_torch_load_options_init (GbpTorchLoadOptions * options);
  * libtorch user in the process. */
 GbpTorchStatus gbp_torch_set_num_threads (guint num_threads, gchar ** message);
 
+/* libtorch's intra-op thread count for work started from the calling
+ * thread (at::get_num_threads ()). With OpenMP the size of a thread's team
+ * is a setting of that thread: libtorch copies its process-wide count into
+ * a thread the first time the thread asks for it or runs a parallel loop.
+ * 0 when libtorch cannot say. */
+guint gbp_torch_get_num_threads (void);
+
 /* Loads the TorchScript file @path as @options say, freezes a private copy
  * of its forward graph and rewrites every ReLU-family node (relu, relu_,
  * relu6, hardtanh(_) with min 0) into a guided op. The module's parameters

@@ -93,7 +93,7 @@ done:
 static GbpImage
 image_of_surface (cairo_surface_t * surface)
 {
-  GbpImage image;
+  GbpImage image = { 0 };
 
   cairo_surface_flush (surface);
   image.data = cairo_image_surface_get_data (surface);

@@ -62,7 +62,7 @@ main (int argc, char **argv)
   GbpEngine *engine = NULL;
   GbpRenderer *renderer = NULL;
   GbpSaliency saliency;
-  GbpImage in, frame, out;
+  GbpImage in = { 0 }, frame, out;
   GError *error = NULL;
   gchar *pixels = NULL, *over_pixels = NULL;
   guint8 *out_pixels = NULL;

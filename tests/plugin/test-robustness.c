@@ -938,7 +938,8 @@ GST_START_TEST (test_custom_stride)
 
 GST_END_TEST;
 
-/* Every format the element's sink template lists, at an odd size. */
+/* Every RGB-family format the element's sink template lists, at an odd
+ * size. */
 GST_START_TEST (test_every_format)
 {
   GstElement *element = gst_element_factory_make ("guidedbp", NULL);
@@ -963,6 +964,9 @@ GST_START_TEST (test_every_format)
     GstBuffer *out;
 
     video_info_set (&info, format, 35, 21);
+    /* the YUV formats have planes and chroma of their own: test-yuv.c */
+    if (!GST_VIDEO_INFO_IS_RGB (&info))
+      continue;
     h = harness_new_default (&info);
     out = push_pull_checked (h, &info, buffer_new_textured (&info, i, 0x11));
     assert_sane_output (&info, out);
