@@ -392,6 +392,31 @@ class WinogradWide(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class BlockedMix(nn.Module):
+    """What oneDNN's 16-channel-blocked and channels-last layouts (AVX-512 CPUs) meet: channel
+    counts that are not multiples of 16 (24, 40, 18), an odd frame, padding, a residual block
+    with a 1x1 downsampling branch, grouped and depthwise convolutions, and max pooling with an
+    empty stride (what scripting F.max_pool2d(x, 3) gives: the kernel size) and in ceil mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 24, 5, stride=2, padding=2)
+        self.bn = nn.BatchNorm2d(24)
+        self.block = BasicBlock(24, 40)
+        self.grouped = nn.Conv2d(40, 40, 3, padding=1, groups=4)
+        self.depthwise = nn.Conv2d(40, 40, 3, padding=1, groups=40)
+        self.squeeze = nn.Conv2d(40, 18, 1)
+        self.fc = nn.Linear(18 * 4, NUM_CLASSES)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn(self.stem(x))), 3)
+        x = self.block(x)
+        x = F.relu6(self.grouped(x))
+        x = F.relu(self.depthwise(x))
+        x = F.max_pool2d(F.relu(self.squeeze(x)), 2, ceil_mode=True)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, (2, 2)), 1))
+
+
 # name: (class, export method, input width, input height, expected ReLU-family call count)
 class OddGeometry(nn.Module):
     """Convolutions with few input channels, whose input gradient the engine computes as
@@ -422,12 +447,12 @@ MODELS = [
     ("densenet_cat", DenseNetCat, "script", 64, 64, 15),
     ("odd_geometry", OddGeometry, "script", 45, 37, 3),
     ("winograd_wide", WinogradWide, "script", 97, 89, 5),
+    ("blocked_mix", BlockedMix, "script", 75, 61, 6),
 ]
 HOOK_CHECKED = {"alexnet_inplace", "vgg_bn"}
-# How many convolutions the engine runs by Winograd on a CPU whose oneDNN kernels block channels
-# by 8 (x86 without AVX-512): 3x3, stride 1, padding 1, 64 channels or more in and out, 36 or more
-# 2x2 tiles, no max pooling downstream. Every other fixture has none.
-WINOGRAD_CONVS = {"winograd_wide": 3}
+# The maxima whose gradient goes to the element that wins a tie: no Winograd upstream of them.
+MAXIMA = ("aten::max", "aten::amax", "aten::maximum", "aten::fmax", "aten::min", "aten::amin",
+          "aten::minimum", "aten::fmin")
 
 
 def init_weights(model, gen_seed, w, h):
@@ -608,6 +633,58 @@ def hook_gradient(model, x, cls):
     return inp.grad.detach()[0]
 
 
+def conv_geometries(model, x):
+    """(in, out, height, width, kernel, stride, padding, dilation, groups) of every Conv2d call,
+    in the order of the forward."""
+    calls, handles = [], []
+
+    def hook(m, inp, out):
+        calls.append((m.in_channels, m.out_channels, inp[0].shape[2], inp[0].shape[3],
+                      m.kernel_size, m.stride, m.padding, m.dilation, m.groups))
+
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            handles.append(m.register_forward_hook(hook))
+    with torch.no_grad():
+        model(x[None])
+    for h in handles:
+        h.remove()
+    return calls
+
+
+def reaches_a_maximum(node, known):
+    """Whether a max pooling or another maximum is computed from node's outputs, at any distance."""
+    if node in known:
+        return known[node]
+    reaches = False
+    for out in node.outputs():
+        for use in out.uses():
+            user = use.user
+            if user.kind() == "prim::Return" and user.owningBlock().owningNode() is not None:
+                user = user.owningBlock().owningNode()
+            reaches = reaches or "max_pool" in user.kind() or user.kind() in MAXIMA \
+                or reaches_a_maximum(user, known)
+    known[node] = reaches
+    return reaches
+
+
+def winograd_counts(frozen_graph, geometries):
+    """From the fixture's geometry: how many convolutions Winograd may compute (3x3, stride 1,
+    padding 1, undilated, ungrouped, and no maximum downstream, whose ties Winograd's rounding
+    would break), and how many of them the engine's fixed rules (tuning off) give it where oneDNN
+    blocks channels by 8 (x86 without AVX-512, or capped below it): 64 channels or more in and
+    out and 36 or more 2x2 tiles."""
+    convs = [n for n in frozen_graph.nodes() if n.kind() in ("aten::conv2d", "aten::_convolution")]
+    assert len(convs) == len(geometries), (len(convs), len(geometries))
+    known, allowed, fixed_rule = {}, 0, 0
+    for node, (cin, cout, h, w, k, stride, pad, dil, groups) in zip(convs, geometries):
+        if k == (3, 3) and stride == (1, 1) and pad == (1, 1) and dil == (1, 1) and groups == 1 \
+                and not reaches_a_maximum(node, known):
+            allowed += 1
+            fixed_rule += cin >= 64 and cout >= 64 and ((h + 1) // 2) * ((w + 1) // 2) >= 36
+    return allowed, fixed_rule
+
+
 def count_relu_nodes(graph):
     """ReLU-family call nodes in a TorchScript graph, all blocks, recursively."""
     n = 0
@@ -658,6 +735,10 @@ def make_models(ini):
         # freezing propagates the constant and drops the dead branch.
         frozen = torch._C._freeze_module(loaded._c)
         relu_nodes = count_relu_nodes(frozen._get_method("forward").graph)
+        geometries = conv_geometries(model, x)
+        winograd_allowed, winograd_fixed = winograd_counts(
+            frozen._get_method("forward").graph, geometries)
+        linears = sum(isinstance(m, nn.Linear) for m in model.modules())
         inlined_nodes = count_relu_nodes(loaded.inlined_graph)
         assert relu_nodes == expected, (name, relu_nodes, expected)
 
@@ -700,7 +781,10 @@ def make_models(ini):
              "input_height=%d" % h,
              "num_classes=%d" % NUM_CLASSES,
              "relu_nodes=%d" % relu_nodes,
-             "winograd_convs=%d" % WINOGRAD_CONVS.get(name, 0),
+             "convs=%d" % len(geometries),
+             "linears=%d" % linears,
+             "winograd_allowed=%d" % winograd_allowed,
+             "winograd_convs=%d" % winograd_fixed,
              "image=%s" % image_rel,
              "top_class=%d" % top,
              "top_score=%s" % fmt(probs[top]),

@@ -92,6 +92,16 @@ struct ConvPack : torch::CustomClassHolder {
       const PostOps &post_ops, const ideep::tensor *src,
       const ideep::tensor *residual);
   void transform_for_winograd ();
+
+  /* For the kernel tests: the names of the forward and input-gradient
+   * kernels plan_for() chooses among for an input of @src_dims, and a plan
+   * (not kept) that runs the two named ones. */
+  std::vector<std::string> forward_candidates (const ideep::dims &src_dims,
+      const PostOps &post_ops);
+  std::vector<std::string> backward_candidates (const ideep::dims &src_dims);
+  std::shared_ptr<Plan> plan_named (const ideep::dims &src_dims,
+      const PostOps &post_ops, const std::string &forward,
+      const std::string &backward);
 #endif
 };
 

@@ -543,6 +543,48 @@ ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops,
   return plan;
 }
 
+std::vector<std::string>
+ConvPack::forward_candidates (const ideep::dims &src_dims,
+    const PostOps &post_ops)
+{
+  std::vector<std::string> names;
+  for (const ForwardOption &option : forward_options (*this,
+          shape_of (*this, src_dims), post_ops))
+    names.push_back (option.name);
+  return names;
+}
+
+std::vector<std::string>
+ConvPack::backward_candidates (const ideep::dims &src_dims)
+{
+  std::vector<std::string> names;
+  for (const BackwardOption &option : backward_options (*this,
+          shape_of (*this, src_dims)))
+    names.push_back (option.name);
+  return names;
+}
+
+std::shared_ptr<ConvPack::Plan>
+ConvPack::plan_named (const ideep::dims &src_dims, const PostOps &post_ops,
+    const std::string &forward, const std::string &backward)
+{
+  std::lock_guard<std::mutex> locked (lock);
+  const Shape s = shape_of (*this, src_dims);
+  std::vector<ForwardOption> forwards = forward_options (*this, s, post_ops);
+  std::vector<BackwardOption> backwards = backward_options (*this, s);
+  size_t f = find_option (forwards, forward);
+  size_t b = find_option (backwards, backward);
+  TORCH_CHECK (f < forwards.size () && b < backwards.size (), "no kernel "
+      "named ", forward, " or ", backward, " for this convolution");
+  auto plan = std::make_shared<Plan> ();
+  plan->src_dims = src_dims;
+  plan->dst_dims = s.dst;
+  plan->post_ops = post_ops;
+  plan->forward = make_forward (*this, s, forwards[f]);
+  plan->backward = make_backward (*this, s, backwards[b]);
+  return plan;
+}
+
 namespace {
 
 /* @pack's convolution in @direction of the blocked @src into the blocked

@@ -10,12 +10,6 @@
  * 50 ms of a 600 ms pass (bench/README.md). Keeping freed blocks in the
  * heap makes that memory stay mapped at the process's peak, which a
  * running pipeline reaches on every frame anyway.
- *
- * Why huge pages: each layer's weights and activations are read once a
- * pass, from memory the caches no longer hold, in 4 KiB pages: a page walk
- * and a stop of the hardware prefetchers every 4 KiB. Blocks of 2 MiB and
- * more in transparent huge pages made ResNet18's guided pass about 10 %
- * faster on an AVX-512 CPU (bench/README.md).
  */
 #include "gbp-heap.h"
 
@@ -25,13 +19,6 @@
 
 #ifdef __GLIBC__
 #include <malloc.h>
-#endif
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-#include <c10/core/CPUAllocator.h>
-#ifdef GBP_HAVE_IDEEP
-#include <ideep.hpp>
 #endif
 
 namespace guidedbp {
@@ -52,70 +39,6 @@ keep_freed_memory_for_reuse ()
     mallopt (M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   });
 #endif
-}
-
-namespace {
-
-const size_t HUGE_PAGE = 2 * 1024 * 1024;
-
-/* Blocks of a huge page or more aligned to huge pages and advised to use
- * them (only advice: without transparent huge pages it does nothing);
- * smaller ones aligned to @alignment. Freed by free(). */
-void *
-malloc_in_huge_pages (size_t size, size_t alignment)
-{
-  void *p = nullptr;
-#ifdef __linux__
-  if (size >= HUGE_PAGE) {
-    size_t rounded = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    if (posix_memalign (&p, HUGE_PAGE, rounded) != 0)
-      return nullptr;
-    madvise (p, rounded, MADV_HUGEPAGE);
-    return p;
-  }
-#endif
-  return posix_memalign (&p, alignment, size ? size : 1) == 0 ? p : nullptr;
-}
-
-void
-free_block (void *p)
-{
-  std::free (p);
-}
-
-/* libtorch's CPU allocator (64-byte alignment), in huge pages from 2 MiB */
-struct HugePageAllocator final : public c10::Allocator {
-  c10::DataPtr allocate (size_t n) const override
-  {
-    void *p = malloc_in_huge_pages (n, 64);
-    TORCH_CHECK (p != nullptr || n == 0, "out of memory allocating ", n,
-        " bytes");
-    return {p, p, &free_block, c10::Device (c10::DeviceType::CPU)};
-  }
-
-  c10::DeleterFnPtr raw_deleter () const override
-  {
-    return &free_block;
-  }
-};
-
-}  // namespace
-
-void
-allocate_large_blocks_in_huge_pages ()
-{
-  static std::once_flag once;
-
-  std::call_once (once, [] {
-    static HugePageAllocator allocator;
-    /* above the default allocator's priority 0 */
-    c10::SetCPUAllocator (&allocator, 1);
-#ifdef GBP_HAVE_IDEEP
-    ideep::engine::cpu_engine ().set_allocator ([] (size_t size) {
-      return static_cast<char *> (malloc_in_huge_pages (size, 4096));
-    }, free_block);
-#endif
-  });
 }
 
 }  // namespace guidedbp

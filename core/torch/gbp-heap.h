@@ -14,10 +14,4 @@ namespace guidedbp {
  * Does nothing with another C library. */
 void keep_freed_memory_for_reuse ();
 
-/* Has libtorch's CPU tensors and oneDNN's tensors made through ideep
- * (activations, gradients, packed weights, scratch memory) of 2 MiB and
- * more allocated in transparent huge pages where the system offers them,
- * once per process: libtorch's CPU allocator and ideep's are process-wide. */
-void allocate_large_blocks_in_huge_pages ();
-
 }  // namespace guidedbp

@@ -413,10 +413,8 @@ gbp_torch_model_load (const gchar *path, const GbpTorchLoadOptions *options,
             "precision bf16 needs native bfloat16 arithmetic, but " + missing
             + "; use precision fp32"};
     }
-    if (device.is_cpu ()) {
+    if (device.is_cpu ())
       guidedbp::keep_freed_memory_for_reuse ();
-      guidedbp::allocate_large_blocks_in_huge_pages ();
-    }
     torch::jit::Module module;
     try {
       module = torch::jit::load (path, device);

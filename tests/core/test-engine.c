@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <check.h>
 #include <guidedbp/guidedbp.h>
 #include <guidedbp/gbp-torch.h>
@@ -13,12 +15,14 @@
 /* What the issue asks: float rounding may flip a few ReLU masks. */
 #define MIN_FRACTION_CLOSE 0.999
 #define MIN_CORRELATION 0.9999
+/* Softmax scores of float logits: relative rounding. */
+#define SCORE_TOLERANCE 1e-4
 
 static GStrv model_groups;
 
 static GbpEngine *
-engine_for_group_folded (const gchar * group, const gchar * labels,
-    gboolean fold_batch_norm, GError ** error)
+engine_for_group_configured (const gchar * group, const gchar * labels,
+    gboolean fold_batch_norm, gboolean tune_kernels, GError ** error)
 {
   g_autofree gchar *file = gbp_test_fixture_string (group, "file");
   g_autofree gchar *path = gbp_test_data_path (file);
@@ -32,7 +36,16 @@ engine_for_group_folded (const gchar * group, const gchar * labels,
   config.num_threads = 2;
   config.labels_path = labels_path;
   config.fold_batch_norm = fold_batch_norm;
+  config.tune_kernels = tune_kernels;
   return gbp_engine_new (&config, error);
+}
+
+static GbpEngine *
+engine_for_group_folded (const gchar * group, const gchar * labels,
+    gboolean fold_batch_norm, GError ** error)
+{
+  return engine_for_group_configured (group, labels, fold_batch_norm, TRUE,
+      error);
 }
 
 static GbpEngine *
@@ -79,8 +92,10 @@ check_against_reference (const gchar * group, GbpEngine * engine,
   ck_assert_uint_eq (saliency.height, h);
   ck_assert_int_eq (saliency.class_index,
       gbp_test_fixture_int (group, class_key));
-  ck_assert_msg (fabs (saliency.score - ref_score) <= 1e-4 * MAX (1.0,
-          ref_score), "%s %s score %g, reference %g", group, which,
+  /* relative: some reference scores are 3e-4, below any absolute bound
+   * that would tell them apart from 0 */
+  ck_assert_msg (fabs (saliency.score - ref_score) <= SCORE_TOLERANCE
+      * ref_score, "%s %s score %g, reference %g", group, which,
       saliency.score, ref_score);
 
   a = gbp_test_agreement (saliency.gradient, reference, n);
@@ -96,20 +111,45 @@ check_against_reference (const gchar * group, GbpEngine * engine,
       "%s %s: correlation %.7f", group, which, a.correlation);
 }
 
-/* Prints how many of @group's convolutions ran by Winograd, and checks
- * that on a CPU whose oneDNN kernels block channels by 8 (x86 without
- * AVX-512) there are as many as the fixture says. */
+/* With its kernels tuned, an engine may run Winograd only where the tie
+ * rule allows it (no maximum downstream), which the fixture script derived
+ * from the model's geometry. */
 static void
-check_winograd_convs (const gchar * group, const GbpEngine * engine)
+check_winograd_allowed (const gchar * group, const GbpEngine * engine)
 {
-  guint count = gbp_engine_get_num_winograd_convs (engine);
+  GbpEngineStats stats;
 
-  g_print ("%-28s convolutions run by Winograd: %u\n", group, count);
-#if defined (__x86_64__) || defined (__i386__)
-  if (gbp_torch_onednn_convs_available ()
-      && !__builtin_cpu_supports ("avx512f"))
-    ck_assert_uint_eq (count, gbp_test_fixture_int (group, "winograd_convs"));
-#endif
+  gbp_engine_get_stats (engine, &stats);
+  g_print ("%-28s convolutions run by Winograd: %u (allowed: %d)\n", group,
+      stats.winograd_convs, gbp_test_fixture_int (group, "winograd_allowed"));
+  ck_assert_int_le (stats.winograd_convs,
+      gbp_test_fixture_int (group, "winograd_allowed"));
+}
+
+/* Every convolution and linear layer of the fixture runs on the oneDNN
+ * path, and once each shape has run no weight is reordered again. */
+static void
+check_weights_packed_once (const gchar * group, GbpEngine * engine)
+{
+  GbpImage card = card_for_group (group, GBP_PIXEL_FORMAT_RGB, 0);
+  GbpEngineStats before, after;
+  GbpSaliency saliency;
+
+  gbp_engine_get_stats (engine, &before);
+  for (guint i = 0; i < 3; i++)
+    ck_assert (gbp_engine_run (engine, &card, &saliency, NULL));
+  gbp_engine_get_stats (engine, &after);
+  g_free (card.data);
+  g_print ("%-28s weight reorders: %u at the first frames, %u in 3 more\n",
+      group, before.weight_reorders,
+      after.weight_reorders - before.weight_reorders);
+  ck_assert_uint_eq (after.weight_reorders, before.weight_reorders);
+  if (gbp_torch_onednn_convs_available ()) {
+    ck_assert_uint_eq (after.onednn_convs, gbp_test_fixture_int (group,
+            "convs"));
+    ck_assert_uint_eq (after.onednn_linears, gbp_test_fixture_int (group,
+            "linears"));
+  }
 }
 
 START_TEST (test_model_matches_reference)
@@ -134,7 +174,8 @@ START_TEST (test_model_matches_reference)
     ck_assert_uint_gt (gbp_engine_get_num_onednn_convs (engine), 0);
 
   check_against_reference (group, engine, "top");
-  check_winograd_convs (group, engine);
+  check_winograd_allowed (group, engine);
+  check_weights_packed_once (group, engine);
   ck_assert (gbp_engine_set_target_class (engine,
           gbp_test_fixture_int (group, "target_class"), &error));
   check_against_reference (group, engine, "target");
@@ -164,7 +205,79 @@ START_TEST (test_folded_model_matches_reference)
   if (gbp_torch_onednn_convs_available ())
     ck_assert_uint_gt (gbp_engine_get_num_fused_activations (engine), 0);
   check_against_reference (group, engine, "top");
-  check_winograd_convs (group, engine);
+  check_winograd_allowed (group, engine);
+  gbp_engine_free (engine);
+}
+END_TEST
+
+/* Checks skipped, each with a printed reason, and written to this file so
+ * that main() counts them: Check runs each test in a child process. */
+static gchar *skip_log;
+
+static void
+skip_check (const gchar * group, const gchar * why)
+{
+  g_autofree gchar *line = g_strdup_printf ("SKIP %s: %s\n", group, why);
+  FILE *log = fopen (skip_log, "a");
+
+  g_print ("%s", line);
+  ck_assert (log != NULL);
+  fputs (line, log);
+  fclose (log);
+}
+
+/* How many checks were skipped, and the log gone. */
+static guint
+count_skipped_checks (void)
+{
+  g_autofree gchar *text = NULL;
+  guint count = 0;
+
+  if (g_file_get_contents (skip_log, &text, NULL, NULL))
+    for (const gchar * p = text; *p; p++)
+      count += *p == '\n';
+  g_unlink (skip_log);
+  return count;
+}
+
+/* With tuning off, the fixed rules give Winograd exactly the convolutions
+ * the fixture's geometry says (fixtures.ini's winograd_convs) where oneDNN
+ * dispatches AVX2 (on an AVX2 CPU, or an AVX-512 one capped to it): its
+ * kernels keep 8-channel blocks there, which the rules ask for; and none
+ * where it dispatches AVX-512 (16-channel blocks). Below AVX2 oneDNN's
+ * first kernel varies by shape, so the count is not checked there. Either
+ * way the saliency matches the reference. */
+START_TEST (test_fixed_rules_match_reference)
+{
+  const gchar *group = model_groups[_i];
+  const gchar *isa = gbp_torch_onednn_isa ();
+  g_autoptr (GError) error = NULL;
+  GbpEngine *engine = engine_for_group_configured (group, NULL, TRUE, FALSE,
+      &error);
+  GbpEngineStats stats;
+  gint expected;
+
+  ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
+  check_against_reference (group, engine, "top");
+  gbp_engine_get_stats (engine, &stats);
+  if (!gbp_torch_onednn_convs_available ()) {
+    skip_check (group, "Winograd count: this build has no oneDNN path");
+    gbp_engine_free (engine);
+    return;
+  }
+  if (g_str_has_prefix (isa, "avx512")) {
+    expected = 0;
+  } else if (g_str_has_prefix (isa, "avx2")) {
+    expected = gbp_test_fixture_int (group, "winograd_convs");
+  } else {
+    skip_check (group, "Winograd count of the fixed rules: not checked below "
+        "AVX2");
+    gbp_engine_free (engine);
+    return;
+  }
+  g_print ("%-28s untuned on %s: %u convolutions by Winograd, expected %d\n",
+      group, isa, stats.winograd_convs, expected);
+  ck_assert_int_eq (stats.winograd_convs, expected);
   gbp_engine_free (engine);
 }
 END_TEST
@@ -339,8 +452,9 @@ minor_faults (void)
 
 /* A pass frees megabytes and allocates them again next frame: the engine
  * has malloc keep them (see gbp-heap.cpp), or every frame faults them in.
- * Here this model at 384x384 faults under 100 times a frame, and 5,600
- * times without it (GLIBC_TUNABLES=glibc.malloc.check=0 turns it off).
+ * Here this model at 384x384 faults under 100 times a frame (0 measured
+ * on an AVX-512 CPU), and 5,600 times without it
+ * (GLIBC_TUNABLES=glibc.malloc.check=0 turns it off).
  * Not under AddressSanitizer, whose allocator is not glibc's. */
 START_TEST (test_frames_reuse_memory)
 {
@@ -359,14 +473,16 @@ START_TEST (test_frames_reuse_memory)
   config.input_width = config.input_height = 384;
   engine = gbp_engine_new (&config, &error);
   ck_assert_msg (engine != NULL, "%s", error ? error->message : "");
-  for (guint i = 0; i < 5; i++)
+  /* the heap settles over the first frames: 10-57 faults a frame after 5
+   * frames here, 0 after 10 */
+  for (guint i = 0; i < 10; i++)
     ck_assert (gbp_engine_run (engine, &frame, &saliency, NULL));
   before = minor_faults ();
   for (guint i = 0; i < 10; i++)
     ck_assert (gbp_engine_run (engine, &frame, &saliency, NULL));
   per_frame = (minor_faults () - before) / 10;
   g_print ("minor page faults per frame at 384x384: %ld\n", per_frame);
-  ck_assert_int_lt (per_frame, 1000);
+  ck_assert_int_lt (per_frame, 100);
   gbp_engine_free (engine);
   g_free (frame.data);
 }
@@ -590,6 +706,8 @@ engine_suite (void)
       g_strv_length (model_groups));
   tcase_add_loop_test (tc, test_folded_model_matches_reference, 0,
       g_strv_length (model_groups));
+  tcase_add_loop_test (tc, test_fixed_rules_match_reference, 0,
+      g_strv_length (model_groups));
   tcase_add_loop_test (tc, test_target_references_differ, 0,
       g_strv_length (model_groups));
   tcase_add_test (tc, test_every_format_gives_the_same_saliency);
@@ -612,11 +730,19 @@ engine_suite (void)
 int
 main (void)
 {
+  const gchar *cap = g_getenv ("ONEDNN_MAX_CPU_ISA");
   SRunner *runner = srunner_create (engine_suite ());
   gint failed;
 
+  g_print ("oneDNN ISA cap %s: oneDNN dispatches %s\n", cap ? cap : "(none)",
+      gbp_torch_onednn_isa ());
+  skip_log = g_strdup_printf ("%s/test-engine-skips-%d", g_get_tmp_dir (),
+      (gint) getpid ());
   srunner_run_all (runner, CK_NORMAL);
   failed = srunner_ntests_failed (runner);
+  g_print ("checks skipped: %u (each on a SKIP line above)\n",
+      count_skipped_checks ());
+  g_free (skip_log);
   srunner_free (runner);
   return failed == 0 ? 0 : 1;
 }

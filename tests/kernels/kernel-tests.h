@@ -7,3 +7,5 @@
 #include <glib.h>
 
 Suite *pooling_suite (void);
+Suite *convolution_suite (void);
+Suite *guided_suite (void);

@@ -7,8 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <oneapi/dnnl/dnnl.hpp>
-
+#include "gbp-cpu-isa.h"
 #include "kernel-tests.h"
 
 int
@@ -18,8 +17,10 @@ main (void)
   SRunner *runner = srunner_create (pooling_suite ());
   int failed;
 
-  std::printf ("oneDNN ISA cap %s: dispatching %d\n", cap ? cap : "(none)",
-      (int) dnnl::get_effective_cpu_isa ());
+  srunner_add_suite (runner, convolution_suite ());
+  srunner_add_suite (runner, guided_suite ());
+  std::printf ("oneDNN ISA cap %s: oneDNN dispatches %s\n",
+      cap ? cap : "(none)", guidedbp::onednn_isa_name ().c_str ());
   srunner_run_all (runner, CK_NORMAL);
   failed = srunner_ntests_failed (runner);
   srunner_free (runner);
