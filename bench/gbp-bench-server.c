@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <guidedbp/guidedbp.h>
-#include <guidedbp/gbp-torch.h>
+#include "gbp-torch.h"
 
 static GbpImage
 make_frame (guint width, guint height, gboolean nv12)

@@ -11,7 +11,8 @@
 #include <glib/gstdio.h>
 
 #include "guidedbp/gbp-error.h"
-#include "guidedbp/gbp-torch.h"
+#include "gbp-torch.h"
+#include "gbp-heap.h"
 #include "gbp-labels.h"
 #include "gbp-parallel.h"
 #include "gbp-preprocess.h"
@@ -60,6 +61,7 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .gradcam_layer = "",
     .fold_batch_norm = TRUE,
     .tune_kernels = TRUE,
+    .keep_freed_memory = TRUE,
     .precision = GBP_PRECISION_FP32,
   };
   for (guint c = 0; c < 3; c++) {
@@ -260,6 +262,9 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
     return FALSE;
   if (!check_model_file (config->model_path, error))
     return FALSE;
+  if (config->keep_freed_memory && (config->device == NULL
+          || g_str_has_prefix (config->device, "cpu")))
+    gbp_heap_keep_freed_memory ();
   gbp_torch_load_options_init (&options);
   options.device = config->device;
   options.cam_layer = config->gradcam_layer;

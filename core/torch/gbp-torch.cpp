@@ -5,7 +5,7 @@
  * The C ABI over libtorch. Every extern "C" function clears its message
  * slot on entry and catches everything: no exception crosses into C.
  */
-#include "guidedbp/gbp-torch.h"
+#include "gbp-torch.h"
 
 #include <cstring>
 #include <memory>
@@ -19,12 +19,13 @@
 #include <torch/csrc/jit/passes/inliner.h>
 #include <torch/csrc/jit/passes/remove_mutation.h>
 
+#include "gbp-conv-pass.h"
 #include "gbp-cpu-isa.h"
-#include "gbp-guided-ops.h"
-#include "gbp-heap.h"
+#include "gbp-gradcam-pass.h"
+#include "gbp-guided-pass.h"
 #include "gbp-kernel-choice.h"
-#include "gbp-onednn-conv.h"
-#include "gbp-onednn-linear.h"
+#include "gbp-linear-pass.h"
+#include "gbp-ops.h"
 
 struct _GbpTorchModel {
   torch::jit::Module module;    /* frozen private copy, rewritten */
@@ -413,8 +414,6 @@ gbp_torch_model_load (const gchar *path, const GbpTorchLoadOptions *options,
             "precision bf16 needs native bfloat16 arithmetic, but " + missing
             + "; use precision fp32"};
     }
-    if (device.is_cpu ())
-      guidedbp::keep_freed_memory_for_reuse ();
     torch::jit::Module module;
     try {
       module = torch::jit::load (path, device);
@@ -493,7 +492,7 @@ gbp_torch_tuning_milliseconds (void)
 gboolean
 gbp_torch_onednn_convs_available (void)
 {
-  return guidedbp::onednn_conv_available ();
+  return guidedbp::onednn_available ();
 }
 
 gboolean

@@ -8,7 +8,7 @@
 #include <glib/gstdio.h>
 #include <check.h>
 #include <guidedbp/guidedbp.h>
-#include <guidedbp/gbp-torch.h>
+#include "gbp-torch.h"
 
 #include "gbp-test-data.h"
 

@@ -14,7 +14,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include "gbp-conv-pack.h"
+#include "gbp-conv-plan.h"
 #include "gbp-cpu-isa.h"
 #include "gbp-mkldnn-bridge.h"
 #include "kernel-test-util.h"
@@ -174,7 +174,7 @@ check_forward (const ConvCase &c, Precision precision, bool non_finite,
     bool post_ops, int threads)
 {
   Layer l = make_layer (c, precision);
-  ConvPack::PostOps ops;
+  guidedbp::PostOps ops;
   ops.residual = post_ops;
   ops.activation = post_ops;
   ops.max_val = 6.0;
@@ -183,11 +183,11 @@ check_forward (const ConvCase &c, Precision precision, bool non_finite,
   at::Tensor residual = at::randn (ref.sizes ());
   if (post_ops)
     ref = (ref + residual).clamp (0, 6);
-  const std::string backward = l.pack->backward_candidates (l.src_dims)[0];
+  const std::string backward = guidedbp::conv_backward_candidates (*l.pack, l.src_dims)[0];
 
-  for (const std::string &name : l.pack->forward_candidates (l.src_dims,
+  for (const std::string &name : guidedbp::conv_forward_candidates (*l.pack, l.src_dims,
           ops)) {
-    auto plan = l.pack->plan_named (l.src_dims, ops, name, backward);
+    auto plan = guidedbp::plan_conv_named (*l.pack, l.src_dims, ops, name, backward);
     ideep::tensor src = in_layout (x, plan->forward.in_desc);
     ideep::tensor dst (plan->forward.out_desc);
     if (post_ops)
@@ -209,7 +209,7 @@ check_backward (const ConvCase &c, Precision precision, bool non_finite,
     int threads)
 {
   Layer l = make_layer (c, precision);
-  ConvPack::PostOps none;
+  guidedbp::PostOps none;
   at::Tensor x = at::randn ({2, c.in, c.height, c.width});
   at::Tensor grad = at::randn (reference_forward (c, l, x).sizes ());
   if (non_finite) {
@@ -217,11 +217,11 @@ check_backward (const ConvCase &c, Precision precision, bool non_finite,
     grad[1][c.out - 1][grad.size (2) - 1][grad.size (3) - 1] = INFINITY;
   }
   at::Tensor ref = reference_input_gradient (c, l, x, grad);
-  const std::string forward = l.pack->forward_candidates (l.src_dims,
+  const std::string forward = guidedbp::conv_forward_candidates (*l.pack, l.src_dims,
       none)[0];
 
-  for (const std::string &name : l.pack->backward_candidates (l.src_dims)) {
-    auto plan = l.pack->plan_named (l.src_dims, none, forward, name);
+  for (const std::string &name : guidedbp::conv_backward_candidates (*l.pack, l.src_dims)) {
+    auto plan = guidedbp::plan_conv_named (*l.pack, l.src_dims, none, forward, name);
     /* the gradient comes in the forward's output layout */
     ideep::tensor g = in_layout (grad, plan->forward.out_desc);
     std::string why;
@@ -291,10 +291,10 @@ START_TEST (test_own_kernels_are_candidates)
     auto has = [] (const std::vector<std::string> &names, const char *name) {
       return std::find (names.begin (), names.end (), name) != names.end ();
     };
-    std::vector<std::string> forward = l.pack->forward_candidates (l.src_dims,
-        ConvPack::PostOps ());
-    std::vector<std::string> backward = l.pack->backward_candidates (
-        l.src_dims);
+    std::vector<std::string> forward = guidedbp::conv_forward_candidates (*l.pack, l.src_dims,
+        guidedbp::PostOps ());
+    std::vector<std::string> backward = guidedbp::conv_backward_candidates (
+        *l.pack, l.src_dims);
     ck_assert_msg (has (backward, "guidedbp:gemm_col2im") == (c.groups == 1),
         "%s: GEMM candidate", c.what);
     ck_assert_msg (has (forward, "guidedbp:winograd_2x3")

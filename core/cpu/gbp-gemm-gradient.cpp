@@ -14,13 +14,14 @@
  * matrix is 7 MiB on ResNet18 and the sums alone took 2 ms).
  */
 #ifdef GBP_HAVE_IDEEP
-#include "gbp-conv-gemm-gradient.h"
+#include "gbp-gemm-gradient.h"
+#include "gbp-parallel-for.h"
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
-#include <ATen/Parallel.h>
-#include <c10/util/Exception.h>
 #include <dnnl.h>
 
 namespace guidedbp {
@@ -137,8 +138,10 @@ conv_input_gradient_by_gemm (const ConvGeometry &g, const float *weight,
     dnnl_status_t status = dnnl_sgemm ('T', 'N', taps, band_pixels,
         g.out_channels, 1.0f, weight, taps, diff_dst + oy0 * g.out_width,
         pixels, 0.0f, columns, band_pixels);
-    TORCH_CHECK (status == dnnl_success, "oneDNN's sgemm failed (status ",
-        (int) status, ") in a convolution's input gradient");
+    if (status != dnnl_success)
+      throw std::runtime_error ("oneDNN's sgemm failed (status "
+          + std::to_string ((int) status) + ") in a convolution's input "
+          "gradient");
 
     /* the input rows this band of output rows read */
     int64_t iy0 = std::max<int64_t> (0, oy0 * g.stride_h - g.pad_h);
@@ -146,7 +149,7 @@ conv_input_gradient_by_gemm (const ConvGeometry &g, const float *weight,
         + (g.kernel_height - 1) * g.dilation_h + 1);
     int64_t rows = iy1 - iy0;
     if (rows > 0)
-      at::parallel_for (0, g.in_channels * rows, 4,
+      parallel_for (0, g.in_channels * rows, 4,
           [&] (int64_t begin, int64_t end) {
             for (int64_t r = begin; r < end; r++) {
               int64_t c = r / rows, iy = iy0 + r % rows;
@@ -157,7 +160,7 @@ conv_input_gradient_by_gemm (const ConvGeometry &g, const float *weight,
   }
 
   /* interleave the phases back into pixel order */
-  at::parallel_for (0, g.in_channels * g.in_height, 16,
+  parallel_for (0, g.in_channels * g.in_height, 16,
       [&] (int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; r++) {
           const float *phase_row = phases + r * phase_row_size;

@@ -2,11 +2,12 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The libtorch C wrapper: the only C++ in guidedbp lives behind this header.
- * Handles are opaque; every function returns a GbpTorchStatus, and on
- * failure stores a message in *message that the caller frees with g_free().
- * *message is set to NULL on entry, so it is non-NULL exactly on failure.
- * No C++ exception ever crosses this boundary.
+ * Internal (never installed): the libtorch C wrapper the engine calls;
+ * the C++ of core/torch/ lives behind it. Handles are opaque; every
+ * function returns a GbpTorchStatus, and on failure stores a message in
+ * *message that the caller frees with g_free(). *message is set to NULL on
+ * entry, so it is non-NULL exactly on failure. No C++ exception ever
+ * crosses this boundary.
  */
 #pragma once
 

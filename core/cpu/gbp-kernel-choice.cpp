@@ -12,7 +12,9 @@
 #include <mutex>
 #include <stdexcept>
 
-#include <ATen/Parallel.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace guidedbp {
 namespace {
@@ -144,8 +146,12 @@ remember_choice (const std::string &key, const std::string &choice)
 std::string
 choice_context ()
 {
-  return onednn_isa_name () + " threads " + std::to_string (
-      at::get_num_threads ());
+#ifdef _OPENMP
+  const int threads = omp_get_max_threads ();
+#else
+  const int threads = 1;
+#endif
+  return onednn_isa_name () + " threads " + std::to_string (threads);
 }
 
 double

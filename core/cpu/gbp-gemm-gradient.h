@@ -2,7 +2,7 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal to the libtorch wrapper (C++), oneDNN path only.
+ * Internal to the CPU kernels (C++, no libtorch type), oneDNN path only.
  */
 #pragma once
 

@@ -15,13 +15,13 @@
  * direction, into the layout the chosen kernel wants, and the kernels are
  * chosen like the convolutions' (gbp-kernel-choice.h). Once both
  * directions are packed and neither reads the plain weight, the plain copy
- * is released: AlexNet's three layers hold 224 MiB.
+ * is released: AlexNet's three layers hold 224 MiB. The graph pass that
+ * puts the op in place is passes/gbp-linear-pass.cpp.
  *
  * Only the input gradient is ever computed: the engine's weights are
  * frozen constants that never require grad.
  */
-#include "gbp-onednn-linear.h"
-#include "gbp-guided-ops.h"
+#include "gbp-linear-pack.h"
 
 #include <atomic>
 #include <mutex>
@@ -31,7 +31,6 @@
 #include <torch/custom_class.h>
 #include <torch/library.h>
 #include <torch/csrc/autograd/custom_function.h>
-#include <torch/csrc/jit/passes/dead_code_elimination.h>
 
 #ifdef GBP_HAVE_IDEEP
 #include "gbp-mkldnn-bridge.h"
@@ -39,47 +38,45 @@
 
 namespace guidedbp {
 
-/* One frozen linear layer and, per batch size, its kernels. */
-struct LinearPack : torch::CustomClassHolder {
-  at::Tensor weight;            /* [out, in], contiguous; may be released */
-  at::Tensor bias;              /* [out], or undefined */
-  int64_t in_features = 0, out_features = 0;
-  KernelPolicy policy;
-  std::atomic<unsigned> weight_reorders {0};
-
 #ifdef GBP_HAVE_IDEEP
-  struct Step {
-    std::string name;
-    dnnl::primitive primitive;
-    ideep::tensor weight;       /* packed for the primitive */
-    ideep::tensor::desc in_desc, out_desc, scratchpad_desc;
-  };
-
-  struct Plan {
-    int64_t batch;
-    Step forward, backward;
-  };
-
-  std::mutex lock;
-  std::vector<std::shared_ptr<Plan>> plans;
-  /* a packed copy to make other layouts from once @weight is released */
-  ideep::tensor source;
-
-  std::shared_ptr<Plan> plan_for (int64_t batch);
-  at::Tensor plain_weight ();
-
-private:
-  ideep::tensor packed (const ideep::tensor::desc &desc);
-#endif
+struct LinearStep {
+  std::string name;
+  dnnl::primitive primitive;
+  ideep::tensor weight;         /* packed for the primitive */
+  ideep::tensor::desc in_desc, out_desc, scratchpad_desc;
 };
+
+struct LinearPlan {
+  int64_t batch;
+  LinearStep forward, backward;
+};
+
+struct LinearPlans {
+  std::mutex lock;
+  std::vector<std::shared_ptr<LinearPlan>> plans;
+  /* a packed copy to make other layouts from once the weight is
+   * released */
+  ideep::tensor source;
+};
+#else
+struct LinearPlans {
+};
+#endif
+
+LinearPack::LinearPack () : plans (std::make_unique<LinearPlans> ())
+{
+}
+
+/* here, where LinearPlans is complete */
+LinearPack::~LinearPack () = default;
 
 #ifdef GBP_HAVE_IDEEP
 namespace {
 
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
-using Step = LinearPack::Step;
-using Plan = LinearPack::Plan;
+using Step = LinearStep;
+using Plan = LinearPlan;
 
 const size_t MAX_PLANS = 4;
 
@@ -217,52 +214,55 @@ find_option (const std::vector<PrimitiveDesc> &options,
   return options.size ();
 }
 
-}  // namespace
-
-/* Under the lock. */
+/* @pack's weight in @desc, counted. Under the lock. */
 ideep::tensor
-LinearPack::packed (const ideep::tensor::desc &desc)
+packed (LinearPack &pack, const ideep::tensor::desc &desc)
 {
-  ideep::tensor from = weight.defined () ? ideep::tensor (
-      plain_desc (out_features, in_features), weight.data_ptr ()) : source;
+  ideep::tensor from = pack.weight.defined () ? ideep::tensor (
+      plain_desc (pack.out_features, pack.in_features),
+      pack.weight.data_ptr ()) : pack.plans->source;
   if (from.get_desc () == desc)
     return from;
-  weight_reorders++;
+  pack.weight_reorders++;
   return from.reorder_if_differ_in (desc);
 }
 
-std::shared_ptr<Plan>
-LinearPack::plan_for (int64_t batch)
+/* The plan for a batch of @batch: the one made before, or a new one.
+ * Thread-safe. */
+std::shared_ptr<LinearPlan>
+plan_linear (LinearPack &pack, int64_t batch)
 {
-  std::lock_guard<std::mutex> locked (lock);
-  for (const std::shared_ptr<Plan> &plan : plans)
+  LinearPlans &kept = *pack.plans;
+  std::lock_guard<std::mutex> locked (kept.lock);
+  for (const std::shared_ptr<Plan> &plan : kept.plans)
     if (plan->batch == batch)
       return plan;
 
-  auto forwards = forward_options (*this, batch);
-  auto backwards = backward_options (*this, batch);
+  auto forwards = forward_options (pack, batch);
+  auto backwards = backward_options (pack, batch);
   TORCH_CHECK (!forwards.empty () && !backwards.empty (), "oneDNN has no "
-      "inner product kernel for ", in_features, " -> ", out_features);
+      "inner product kernel for ", pack.in_features, " -> ",
+      pack.out_features);
   auto make_forward = [&] (const dnnl::inner_product_forward::primitive_desc
       &pd) {
     return Step {pd.impl_info_str (), dnnl::inner_product_forward (pd),
-        packed (pd.weights_desc ()), pd.src_desc (), pd.dst_desc (),
+        packed (pack, pd.weights_desc ()), pd.src_desc (), pd.dst_desc (),
         pd.scratchpad_desc ()};
   };
   auto make_backward = [&] (const
       dnnl::inner_product_backward_data::primitive_desc &pd) {
     return Step {pd.impl_info_str (), dnnl::inner_product_backward_data (pd),
-        packed (pd.weights_desc ()), pd.diff_dst_desc (), pd.diff_src_desc (),
+        packed (pack, pd.weights_desc ()), pd.diff_dst_desc (), pd.diff_src_desc (),
         pd.scratchpad_desc ()};
   };
   size_t forward = 0, backward = 0;
 
-  if (policy.tune) {
+  if (pack.policy.tune) {
     const std::string key = "linear " + choice_context () + " type "
-        + std::to_string ((int) type_of (*this)) + " " + std::to_string (batch)
-        + "x" + std::to_string (in_features) + " -> "
-        + std::to_string (out_features) + " bias "
-        + std::to_string (bias.defined ());
+        + std::to_string ((int) type_of (pack)) + " " + std::to_string (batch)
+        + "x" + std::to_string (pack.in_features) + " -> "
+        + std::to_string (pack.out_features) + " bias "
+        + std::to_string (pack.bias.defined ());
     std::string remembered;
     size_t split;
     if (recall_choice (key, remembered)
@@ -273,10 +273,10 @@ LinearPack::plan_for (int64_t batch)
       forward = find_option (forwards, remembered.substr (0, split));
       backward = find_option (backwards, remembered.substr (split + 1));
     } else {
-      forward = tune (forwards, make_forward, bias, batch, in_features,
-          out_features, true);
-      backward = tune (backwards, make_backward, bias, batch, out_features,
-          in_features, false);
+      forward = tune (forwards, make_forward, pack.bias, batch,
+          pack.in_features, pack.out_features, true);
+      backward = tune (backwards, make_backward, pack.bias, batch,
+          pack.out_features, pack.in_features, false);
       remember_choice (key, std::string (forwards[forward].impl_info_str ())
           + "\n" + backwards[backward].impl_info_str ());
     }
@@ -285,35 +285,35 @@ LinearPack::plan_for (int64_t batch)
         make_forward (forwards[forward]), make_backward (backwards[backward])});
 
   /* the plain copy is needed no more unless a kernel reads it */
-  const ideep::tensor::desc plain = plain_desc (out_features, in_features);
-  if (weight.defined () && plan->forward.weight.get_desc () != plain
+  const ideep::tensor::desc plain = plain_desc (pack.out_features,
+      pack.in_features);
+  if (pack.weight.defined () && plan->forward.weight.get_desc () != plain
       && plan->backward.weight.get_desc () != plain) {
-    source = plan->forward.weight;
-    weight = at::Tensor ();
+    kept.source = plan->forward.weight;
+    pack.weight = at::Tensor ();
   }
-  if (plans.size () == MAX_PLANS)
-    plans.erase (plans.begin ());
-  plans.push_back (plan);
+  if (kept.plans.size () == MAX_PLANS)
+    kept.plans.erase (kept.plans.begin ());
+  kept.plans.push_back (plan);
   return plan;
 }
 
+/* The plain float weight: a shape the oneDNN kernels do not take (a 3-D
+ * input) brings it back from a packed copy, for good. */
 at::Tensor
-LinearPack::plain_weight ()
+plain_weight (LinearPack &pack)
 {
-  std::lock_guard<std::mutex> locked (lock);
-  if (!weight.defined ()) {
-    /* a shape the oneDNN kernels do not take (a 3-D input): back to a
-     * plain copy, for good */
-    weight = at::empty ({out_features, in_features}, at::kFloat);
-    ideep::tensor plain (plain_desc (out_features, in_features),
-        weight.data_ptr ());
-    source.reorder_to (plain);
-    weight_reorders++;
+  std::lock_guard<std::mutex> locked (pack.plans->lock);
+  if (!pack.weight.defined ()) {
+    pack.weight = at::empty ({pack.out_features, pack.in_features},
+        at::kFloat);
+    ideep::tensor plain (plain_desc (pack.out_features, pack.in_features),
+        pack.weight.data_ptr ());
+    pack.plans->source.reorder_to (plain);
+    pack.weight_reorders++;
   }
-  return weight;
+  return pack.weight;
 }
-
-namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
@@ -332,13 +332,13 @@ linear_forward (const at::Tensor &input,
     const c10::intrusive_ptr<LinearPack> &pack)
 {
   if (!onednn_applies (input))
-    return at::linear (input, pack->plain_weight (), pack->bias);
+    return at::linear (input, plain_weight (*pack), pack->bias);
   TORCH_CHECK (input.size (1) == pack->in_features, "a linear layer of ",
       pack->in_features, " input features got an input of ", input.size (1),
       " features");
   at::AutoDispatchBelowADInplaceOrView below_autograd;
   at::Tensor in = input.contiguous ();
-  std::shared_ptr<Plan> plan = pack->plan_for (in.size (0));
+  std::shared_ptr<Plan> plan = plan_linear (*pack, in.size (0));
   at::Tensor out = at::empty ({in.size (0), pack->out_features}, at::kFloat);
   ideep::tensor out_view (plain_desc (in.size (0), pack->out_features),
       out.data_ptr ());
@@ -362,10 +362,10 @@ struct OnednnLinear : public torch::autograd::Function<OnednnLinear> {
     c10::intrusive_ptr<LinearPack> pack =
         ctx->saved_data["pack"].toCustomClass<LinearPack> ();
     if (!ctx->saved_data["onednn"].toBool ())
-      return {grads[0].matmul (pack->plain_weight ()), at::Tensor ()};
+      return {grads[0].matmul (plain_weight (*pack)), at::Tensor ()};
     at::AutoDispatchBelowADInplaceOrView below_autograd;
     int64_t batch = ctx->saved_data["batch"].toInt ();
-    std::shared_ptr<Plan> plan = pack->plan_for (batch);
+    std::shared_ptr<Plan> plan = plan_linear (*pack, batch);
     at::Tensor grad = grads[0].contiguous ().to (at::kFloat);
     at::Tensor grad_input = at::empty ({batch, pack->in_features},
         at::kFloat);
@@ -384,110 +384,29 @@ onednn_linear_autograd (const at::Tensor &input,
   return OnednnLinear::apply (input, pack);
 }
 
-const char *const ONEDNN_LINEAR = "guidedbp::onednn_linear";
-
-/* A pack for aten::linear @node with a constant float CPU weight (and
- * bias), or a null pointer. */
-c10::intrusive_ptr<LinearPack>
-pack_of (torch::jit::Node *node)
-{
-  if (node->kind () != c10::Symbol::fromQualString ("aten::linear")
-      || node->inputs ().size () != 3)
-    return {};
-  c10::optional<c10::IValue> weight = torch::jit::toIValue (node->input (1));
-  c10::optional<c10::IValue> bias = torch::jit::toIValue (node->input (2));
-  auto is_float_cpu = [] (const at::Tensor &t, int64_t dim) {
-    return t.scalar_type () == at::kFloat && t.device ().is_cpu ()
-        && t.layout () == at::kStrided && t.dim () == dim;
-  };
-  if (!weight || !weight->isTensor () || !is_float_cpu (weight->toTensor (), 2)
-      || !bias || !(bias->isNone () || (bias->isTensor ()
-              && is_float_cpu (bias->toTensor (), 1))))
-    return {};
-  auto pack = c10::make_intrusive<LinearPack> ();
-  pack->weight = weight->toTensor ().contiguous ();
-  pack->out_features = pack->weight.size (0);
-  pack->in_features = pack->weight.size (1);
-  if (bias->isTensor ())
-    pack->bias = bias->toTensor ().contiguous ();
-  return pack;
-}
-
-c10::intrusive_ptr<LinearPack>
-pack_in (torch::jit::Node *node)
-{
-  return torch::jit::toIValue (node->input (1))->toCustomClass<LinearPack> ();
-}
-
 }  // namespace
 #endif /* GBP_HAVE_IDEEP */
 
-unsigned
-rewrite_linears_to_onednn (
-    [[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph,
-    [[maybe_unused]] const KernelPolicy &policy)
+std::vector<std::string>
+describe_linear_plans (LinearPack &pack)
 {
-  unsigned rewritten = 0;
-
+  std::vector<std::string> lines;
 #ifdef GBP_HAVE_IDEEP
-  std::vector<torch::jit::Node *> nodes;
-
-  if (!at::hasMKLDNN ())
-    return 0;
-  collect_nodes (graph->block (), nodes);
-  for (torch::jit::Node *node : nodes) {
-    c10::intrusive_ptr<LinearPack> pack = pack_of (node);
-    if (!pack)
-      continue;
-    pack->policy = policy;
-    torch::jit::WithInsertPoint insert_point (node);
-    torch::jit::Value *pack_value = graph->insertConstant (c10::IValue (pack));
-    torch::jit::Value *replacement = graph->insert (
-        c10::Symbol::fromQualString (ONEDNN_LINEAR), {node->input (0),
-          pack_value});
-    replace_node (node, replacement);
-    rewritten++;
-  }
-  /* the plain weights' constants: the packs hold what they need */
-  torch::jit::EliminateDeadCode (graph);
+  std::lock_guard<std::mutex> locked (pack.plans->lock);
+  for (const std::shared_ptr<LinearPlan> &plan : pack.plans->plans)
+    lines.push_back ("linear " + std::to_string (plan->batch) + "x"
+        + std::to_string (pack.in_features) + " -> "
+        + std::to_string (pack.out_features) + ": forward "
+        + plan->forward.name + ", input gradient " + plan->backward.name);
+#else
+  (void) pack;
 #endif
-  return rewritten;
-}
-
-void
-add_linear_stats ([[maybe_unused]] const std::shared_ptr<torch::jit::Graph> &graph,
-    [[maybe_unused]] KernelStats &stats)
-{
-#ifdef GBP_HAVE_IDEEP
-  std::vector<torch::jit::Node *> nodes;
-
-  collect_nodes (graph->block (), nodes);
-  for (torch::jit::Node *node : nodes) {
-    if (node->kind () != c10::Symbol::fromQualString (ONEDNN_LINEAR))
-      continue;
-    c10::intrusive_ptr<LinearPack> pack = pack_in (node);
-    std::lock_guard<std::mutex> locked (pack->lock);
-    stats.linears++;
-    stats.weight_reorders += pack->weight_reorders;
-    for (const std::shared_ptr<Plan> &plan : pack->plans)
-      stats.choices.push_back ("linear " + std::to_string (plan->batch) + "x"
-          + std::to_string (pack->in_features) + " -> "
-          + std::to_string (pack->out_features) + ": forward "
-          + plan->forward.name + ", input gradient " + plan->backward.name);
-  }
-#endif
+  return lines;
 }
 
 }  // namespace guidedbp
 
 #ifdef GBP_HAVE_IDEEP
-TORCH_LIBRARY_FRAGMENT (guidedbp, m)
-{
-  m.class_<guidedbp::LinearPack> ("LinearPack");
-  m.def ("onednn_linear(Tensor input, "
-      "__torch__.torch.classes.guidedbp.LinearPack pack) -> Tensor");
-}
-
 TORCH_LIBRARY_IMPL (guidedbp, Autograd, m)
 {
   m.impl ("onednn_linear", guidedbp::onednn_linear_autograd);

@@ -2,8 +2,8 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal to the libtorch wrapper (C++): choosing a layer's kernels by
- * timing them on its real shape, and remembering the choice.
+ * Internal to the CPU kernels (C++, no libtorch type): choosing a layer's
+ * kernels by timing them on its real shape, and remembering the choice.
  *
  * Why by measurement: which kernel is fastest depends on the CPU, not
  * only on its ISA. On AMD Zen 4 (512-bit operations run as two 256-bit
@@ -79,8 +79,9 @@ size_t choose_fastest (const std::vector<Candidate> &candidates,
 bool recall_choice (const std::string &key, std::string &choice);
 void remember_choice (const std::string &key, const std::string &choice);
 
-/* What a key must hold besides the layer: oneDNN's effective ISA and
- * libtorch's thread count, on which the timings depend. */
+/* What a key must hold besides the layer: oneDNN's effective ISA and the
+ * calling thread's OpenMP team size (libtorch's thread count), on which
+ * the timings depend. */
 std::string choice_context ();
 
 /* Milliseconds spent timing candidates in this process so far. */

@@ -19,10 +19,12 @@
  * Only the input gradient is ever computed: the engine's weights are
  * frozen constants that never require grad.
  */
-#ifdef GBP_HAVE_IDEEP
 #include "gbp-conv-pack.h"
-#include "gbp-conv-gemm-gradient.h"
-#include "gbp-winograd-conv.h"
+
+#ifdef GBP_HAVE_IDEEP
+#include "gbp-conv-plan.h"
+#include "gbp-gemm-gradient.h"
+#include "gbp-winograd.h"
 
 #include <algorithm>
 #include <cmath>
@@ -33,10 +35,9 @@ namespace {
 
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
-using Kernel = ConvPack::Kernel;
-using PostOps = ConvPack::PostOps;
-using Step = ConvPack::Step;
-using Plan = ConvPack::Plan;
+using Kernel = ConvKernel;
+using Step = ConvStep;
+using Plan = ConvPlan;
 
 const size_t MAX_PLANS = 4;
 const char *const OUR_WINOGRAD = "guidedbp:winograd_2x3";
@@ -243,6 +244,29 @@ blocked_by_8 (const ideep::dims &dims)
   return ideep::tensor::desc (dims, dt::f32, tag::nChw8c);
 }
 
+/* The weights for guidedbp's Winograd, once. Under the lock. */
+void
+transform_for_winograd (ConvPack &pack)
+{
+  ConvPlans &p = *pack.plans;
+  const float *w = pack.weight.data_ptr<float> ();
+  const int64_t out_channels = pack.weight.size (0);
+
+  if (!p.winograd_forward.empty ())
+    return;
+  p.winograd_forward = winograd_transform_weight (w, out_channels,
+      pack.weight.size (1), WinogradDirection::FORWARD);
+  p.winograd_backward = winograd_transform_weight (w, out_channels,
+      pack.weight.size (1), WinogradDirection::INPUT_GRADIENT);
+  pack.weight_reorders += 2;
+  if (pack.bias.defined ()) {
+    p.winograd_bias.assign (out_channels + WINOGRAD_CHANNEL_BLOCK, 0.0f);
+    std::copy_n (pack.bias.data_ptr<float> (), out_channels,
+        p.winograd_bias.begin ());
+  }
+}
+
+
 /* Under the pack's lock. */
 Step
 make_forward (ConvPack &pack, const Shape &s, const ForwardOption &option)
@@ -251,8 +275,7 @@ make_forward (ConvPack &pack, const Shape &s, const ForwardOption &option)
   step.kernel = option.kernel;
   step.name = option.name;
   if (option.kernel == Kernel::WINOGRAD) {
-    if (pack.winograd_forward.empty ())
-      pack.transform_for_winograd ();
+    transform_for_winograd (pack);
     step.in_desc = blocked_by_8 (s.src);
     step.out_desc = blocked_by_8 (s.dst);
     return step;
@@ -274,8 +297,7 @@ make_backward (ConvPack &pack, const Shape &s, const BackwardOption &option)
   step.name = option.name;
   switch (option.kernel) {
     case Kernel::WINOGRAD:
-      if (pack.winograd_forward.empty ())
-        pack.transform_for_winograd ();
+      transform_for_winograd (pack);
       step.in_desc = blocked_by_8 (s.dst);
       step.out_desc = blocked_by_8 (s.src);
       return step;
@@ -397,7 +419,7 @@ weights_of (const ConvPack &pack, const Step &step,
   switch (step.kernel) {
     case Kernel::WINOGRAD: {
       const std::vector<float> &w = direction == WinogradDirection::FORWARD ?
-          pack.winograd_forward : pack.winograd_backward;
+          pack.plans->winograd_forward : pack.plans->winograd_backward;
       return {w.data (), w.size () * sizeof (float)};
     }
     case Kernel::GEMM:
@@ -464,38 +486,23 @@ tune_backward (ConvPack &pack, const Shape &s, const Plan &plan,
 
 }  // namespace
 
-/* Under the lock. */
-void
-ConvPack::transform_for_winograd ()
+std::shared_ptr<ConvPlan>
+plan_conv (ConvPack &pack, const ideep::dims &src_dims,
+    const PostOps &post_ops, const ideep::tensor *src,
+    const ideep::tensor *residual)
 {
-  const float *w = weight.data_ptr<float> ();
-  const int64_t out_channels = weight.size (0);
-
-  winograd_forward = winograd_transform_weight (w, out_channels,
-      weight.size (1), WinogradDirection::FORWARD);
-  winograd_backward = winograd_transform_weight (w, out_channels,
-      weight.size (1), WinogradDirection::INPUT_GRADIENT);
-  weight_reorders += 2;
-  if (bias.defined ()) {
-    winograd_bias.assign (out_channels + WINOGRAD_CHANNEL_BLOCK, 0.0f);
-    std::copy_n (bias.data_ptr<float> (), out_channels,
-        winograd_bias.begin ());
-  }
-}
-
-std::shared_ptr<ConvPack::Plan>
-ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops,
-    const ideep::tensor *src, const ideep::tensor *residual)
-{
-  std::lock_guard<std::mutex> locked (lock);
-  for (const std::shared_ptr<Plan> &plan : plans)
+  ConvPlans &kept = *pack.plans;
+  std::lock_guard<std::mutex> locked (kept.lock);
+  for (const std::shared_ptr<Plan> &plan : kept.plans)
     if (plan->src_dims == src_dims && plan->post_ops == post_ops)
       return plan;
 
-  TORCH_CHECK (src_dims.size () == 4 && src_dims[1] == weight.size (1) * groups,
-      "a convolution expecting ", weight.size (1) * groups, " channels got "
+  TORCH_CHECK (src_dims.size () == 4
+      && src_dims[1] == pack.weight.size (1) * pack.groups,
+      "a convolution expecting ", pack.weight.size (1) * pack.groups,
+      " channels got "
       "an input of ", src_dims.size () == 4 ? src_dims[1] : 0, " channels");
-  const Shape s = shape_of (*this, src_dims);
+  const Shape s = shape_of (pack, src_dims);
   const ideep::tensor::desc src_desc = src != nullptr ? src->get_desc () :
       ideep::tensor::desc (src_dims, dt::f32, tag::nchw);
   auto plan = std::make_shared<Plan> ();
@@ -503,20 +510,20 @@ ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops,
   plan->dst_dims = s.dst;
   plan->post_ops = post_ops;
 
-  std::vector<ForwardOption> forwards = forward_options (*this, s, post_ops);
-  std::vector<BackwardOption> backwards = backward_options (*this, s);
+  std::vector<ForwardOption> forwards = forward_options (pack, s, post_ops);
+  std::vector<BackwardOption> backwards = backward_options (pack, s);
   TORCH_CHECK (!forwards.empty () && !backwards.empty (), "oneDNN has no "
       "kernel for a convolution of an input of ", src_dims[1], "x",
       src_dims[2], "x", src_dims[3]);
-  if (!policy.tune) {
-    plan->forward = make_forward (*this, s,
+  if (!pack.policy.tune) {
+    plan->forward = make_forward (pack, s,
         forwards[default_forward (forwards, s)]);
-    plan->backward = make_backward (*this, s,
+    plan->backward = make_backward (pack, s,
         backwards[default_backward (backwards, plan->forward)]);
   } else {
     const ideep::tensor::desc residual_desc = residual != nullptr ?
         residual->get_desc () : ideep::tensor::desc ();
-    const std::string key = choice_key (*this, s, post_ops, src_desc,
+    const std::string key = choice_key (pack, s, post_ops, src_desc,
         residual != nullptr ? &residual_desc : nullptr);
     std::string remembered;
     size_t forward = forwards.size (), backward = backwards.size ();
@@ -526,52 +533,53 @@ ConvPack::plan_for (const ideep::dims &src_dims, const PostOps &post_ops,
       backward = find_option (backwards, remembered.substr (split + 1));
     }
     if (forward == forwards.size () || backward == backwards.size ()) {
-      forward = tune_forward (*this, s, *plan, forwards, src_desc, residual);
-      plan->forward = make_forward (*this, s, forwards[forward]);
-      backward = tune_backward (*this, s, *plan, backwards, src_desc);
+      forward = tune_forward (pack, s, *plan, forwards, src_desc, residual);
+      plan->forward = make_forward (pack, s, forwards[forward]);
+      backward = tune_backward (pack, s, *plan, backwards, src_desc);
       remember_choice (key, forwards[forward].name + "\n"
           + backwards[backward].name);
     } else {
-      plan->forward = make_forward (*this, s, forwards[forward]);
+      plan->forward = make_forward (pack, s, forwards[forward]);
     }
-    plan->backward = make_backward (*this, s, backwards[backward]);
+    plan->backward = make_backward (pack, s, backwards[backward]);
   }
 
-  if (plans.size () == MAX_PLANS)
-    plans.erase (plans.begin ());
-  plans.push_back (plan);
+  if (kept.plans.size () == MAX_PLANS)
+    kept.plans.erase (kept.plans.begin ());
+  kept.plans.push_back (plan);
   return plan;
 }
 
 std::vector<std::string>
-ConvPack::forward_candidates (const ideep::dims &src_dims,
+conv_forward_candidates (ConvPack &pack, const ideep::dims &src_dims,
     const PostOps &post_ops)
 {
   std::vector<std::string> names;
-  for (const ForwardOption &option : forward_options (*this,
-          shape_of (*this, src_dims), post_ops))
+  for (const ForwardOption &option : forward_options (pack,
+          shape_of (pack, src_dims), post_ops))
     names.push_back (option.name);
   return names;
 }
 
 std::vector<std::string>
-ConvPack::backward_candidates (const ideep::dims &src_dims)
+conv_backward_candidates (ConvPack &pack, const ideep::dims &src_dims)
 {
   std::vector<std::string> names;
-  for (const BackwardOption &option : backward_options (*this,
-          shape_of (*this, src_dims)))
+  for (const BackwardOption &option : backward_options (pack,
+          shape_of (pack, src_dims)))
     names.push_back (option.name);
   return names;
 }
 
-std::shared_ptr<ConvPack::Plan>
-ConvPack::plan_named (const ideep::dims &src_dims, const PostOps &post_ops,
-    const std::string &forward, const std::string &backward)
+std::shared_ptr<ConvPlan>
+plan_conv_named (ConvPack &pack, const ideep::dims &src_dims,
+    const PostOps &post_ops, const std::string &forward,
+    const std::string &backward)
 {
-  std::lock_guard<std::mutex> locked (lock);
-  const Shape s = shape_of (*this, src_dims);
-  std::vector<ForwardOption> forwards = forward_options (*this, s, post_ops);
-  std::vector<BackwardOption> backwards = backward_options (*this, s);
+  std::lock_guard<std::mutex> locked (pack.plans->lock);
+  const Shape s = shape_of (pack, src_dims);
+  std::vector<ForwardOption> forwards = forward_options (pack, s, post_ops);
+  std::vector<BackwardOption> backwards = backward_options (pack, s);
   size_t f = find_option (forwards, forward);
   size_t b = find_option (backwards, backward);
   TORCH_CHECK (f < forwards.size () && b < backwards.size (), "no kernel "
@@ -580,8 +588,8 @@ ConvPack::plan_named (const ideep::dims &src_dims, const PostOps &post_ops,
   plan->src_dims = src_dims;
   plan->dst_dims = s.dst;
   plan->post_ops = post_ops;
-  plan->forward = make_forward (*this, s, forwards[f]);
-  plan->backward = make_backward (*this, s, backwards[b]);
+  plan->forward = make_forward (pack, s, forwards[f]);
+  plan->backward = make_backward (pack, s, backwards[b]);
   return plan;
 }
 
@@ -600,7 +608,7 @@ run_winograd (const ConvPack &pack, WinogradDirection direction,
   const WinogradGeometry g = {src_dims[1], dst_dims[1], src_dims[2],
     src_dims[3]};
   const std::vector<float> &weight = direction == WinogradDirection::FORWARD ?
-      pack.winograd_forward : pack.winograd_backward;
+      pack.plans->winograd_forward : pack.plans->winograd_backward;
   const int64_t images = src_dims[0];
   const size_t src_image = src.get_desc ().get_size () / sizeof (float)
       / images;
@@ -649,11 +657,9 @@ run_conv_forward (const ConvPack &pack, const Plan &plan,
 
   if (step.kernel == Kernel::WINOGRAD) {
     WinogradEpilogue epilogue;
-    if (!pack.winograd_bias.empty ())
-      epilogue.bias = pack.winograd_bias.data ();
-    epilogue.accumulate = plan.post_ops.residual;
-    epilogue.clamp = plan.post_ops.activation;
-    epilogue.clamp_max = (float) plan.post_ops.max_val;
+    if (!pack.plans->winograd_bias.empty ())
+      epilogue.bias = pack.plans->winograd_bias.data ();
+    epilogue.post_ops = plan.post_ops;
     run_winograd (pack, WinogradDirection::FORWARD, src, epilogue, dst);
     return;
   }
@@ -695,5 +701,62 @@ run_conv_backward (const ConvPack &pack, const Plan &plan,
   return diff_src;
 }
 
+
+std::vector<std::string>
+describe_conv_plans (ConvPack &pack, bool *winograd)
+{
+  std::vector<std::string> lines;
+  std::lock_guard<std::mutex> locked (pack.plans->lock);
+
+  *winograd = false;
+  for (const std::shared_ptr<ConvPlan> &plan : pack.plans->plans) {
+    const ideep::dims &in = plan->src_dims;
+    *winograd = *winograd || plan->forward.name.find ("wino")
+        != std::string::npos || plan->backward.name.find ("wino")
+        != std::string::npos;
+    lines.push_back ("conv " + std::to_string (in[1]) + "x"
+        + std::to_string (in[2]) + "x" + std::to_string (in[3]) + " -> "
+        + std::to_string (plan->dst_dims[1]) + " k"
+        + std::to_string (pack.weight.size (2)) + "x"
+        + std::to_string (pack.weight.size (3)) + " s"
+        + std::to_string (pack.stride[0]) + " g"
+        + std::to_string (pack.groups) + ": forward " + plan->forward.name
+        + ", input gradient " + plan->backward.name);
+  }
+  return lines;
+}
+
+ConvPack::ConvPack () : plans (std::make_unique<ConvPlans> ())
+{
+}
+
 }  // namespace guidedbp
+
+#else
+
+namespace guidedbp {
+
+struct ConvPlans {
+};
+
+std::vector<std::string>
+describe_conv_plans (ConvPack &, bool *winograd)
+{
+  *winograd = false;
+  return {};
+}
+
+ConvPack::ConvPack ()
+{
+}
+
+}  // namespace guidedbp
+
 #endif /* GBP_HAVE_IDEEP */
+
+namespace guidedbp {
+
+/* here, where ConvPlans is complete */
+ConvPack::~ConvPack () = default;
+
+}  // namespace guidedbp

@@ -13,32 +13,28 @@
  */
 #include "gbp-heap.h"
 
-#include <cstdlib>
-#include <cstring>
-#include <mutex>
+#include <string.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
-namespace guidedbp {
-
 void
-keep_freed_memory_for_reuse ()
+gbp_heap_keep_freed_memory (void)
 {
 #ifdef __GLIBC__
-  static std::once_flag once;
+  static gsize once = 0;
 
-  std::call_once (once, [] {
-    const char *tunables = std::getenv ("GLIBC_TUNABLES");
-    if (tunables != nullptr && std::strstr (tunables, "glibc.malloc.") != nullptr)
-      return;
-    /* blocks below 32 MiB (glibc's largest threshold) come from the heap,
-     * and the heap's top is trimmed only past 256 MiB free */
-    mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt (M_TRIM_THRESHOLD, 256 * 1024 * 1024);
-  });
+  if (g_once_init_enter (&once)) {
+    const gchar *tunables = g_getenv ("GLIBC_TUNABLES");
+
+    if (tunables == NULL || strstr (tunables, "glibc.malloc.") == NULL) {
+      /* blocks below 32 MiB (glibc's largest threshold) come from the
+       * heap, and the heap's top is trimmed only past 256 MiB free */
+      mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+      mallopt (M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+    }
+    g_once_init_leave (&once, 1);
+  }
 #endif
 }
-
-}  // namespace guidedbp

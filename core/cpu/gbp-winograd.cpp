@@ -23,14 +23,14 @@
  * gbp-onednn-conv.cpp.
  */
 #ifdef GBP_HAVE_IDEEP
-#include "gbp-winograd-conv.h"
+#include "gbp-winograd.h"
 #include "gbp-cpu-isa.h"
+#include "gbp-parallel-for.h"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-#include <ATen/Parallel.h>
 #include <dnnl.h>
 
 namespace guidedbp {
@@ -162,7 +162,7 @@ output_row (const WinogradGeometry &g, const Band &band, const float *points,
   const int64_t plane = band.rows * tiles.cols * channels;
   const int64_t block_size = g.height * g.width * BLOCK;
   const Vec zero = {};
-  const Vec high = zero + epilogue.clamp_max;
+  const Vec high = zero + (float) epilogue.post_ops.max_val;
   const int rows = 2 * ty + 1 < g.height ? 2 : 1;
 
   for (int64_t tx = 0; tx < tiles.cols; tx++) {
@@ -224,12 +224,13 @@ output_row (const WinogradGeometry &g, const Band &band, const float *points,
       const float *points, const WinogradEpilogue &e, float *dst,           \
       int64_t begin, int64_t end)                                           \
   {                                                                         \
+    const PostOps &ops = e.post_ops;                                        \
     for (int64_t ty = begin; ty < end; ty++) {                              \
-      if (e.accumulate && e.clamp)                                          \
+      if (ops.residual && ops.activation)                                   \
         output_row<true, true> (g, band, points, e, ty, dst);               \
-      else if (e.accumulate)                                                \
+      else if (ops.residual)                                                \
         output_row<true, false> (g, band, points, e, ty, dst);              \
-      else if (e.clamp)                                                     \
+      else if (ops.activation)                                              \
         output_row<false, true> (g, band, points, e, ty, dst);              \
       else                                                                  \
         output_row<false, false> (g, band, points, e, ty, dst);             \
@@ -343,7 +344,7 @@ winograd_conv (const WinogradGeometry &g, const float *src,
     float *in_points = scratch;
     float *out_points = scratch + POINTS * count * from;
 
-    at::parallel_for (band.first, band.first + band.rows, 1,
+    parallel_for (band.first, band.first + band.rows, 1,
         [&] (int64_t begin, int64_t end) {
       if (have_avx ())
         transform_input_avx (g, band, src, zeros.data (), in_points, begin,
@@ -354,13 +355,13 @@ winograd_conv (const WinogradGeometry &g, const float *src,
     });
     /* one point per call: inside the parallel region each sgemm runs on
      * its own thread */
-    at::parallel_for (0, POINTS, 1, [&] (int64_t begin, int64_t end) {
+    parallel_for (0, POINTS, 1, [&] (int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; p++)
         dnnl_sgemm ('N', 'N', count, to, from, 1.0f,
             in_points + p * count * from, from, weight + p * from * to, to,
             0.0f, out_points + p * count * to, to);
     });
-    at::parallel_for (band.first, band.first + band.rows, 1,
+    parallel_for (band.first, band.first + band.rows, 1,
         [&] (int64_t begin, int64_t end) {
       if (have_avx ())
         transform_output_avx (g, band, out_points, epilogue, dst, begin,

@@ -14,12 +14,8 @@
 
 namespace guidedbp {
 
-/* Whether this build has the oneDNN convolution path (ideep and oneDNN
- * headers matching the system libtorch). */
-bool onednn_conv_available ();
-
-/* Whether @node is one of this path's convolutions, which read either
- * layout and write the blocked one. */
+/* Whether @node is one of guidedbp's oneDNN convolutions, which read
+ * either layout and write oneDNN's. */
 bool writes_blocked (torch::jit::Node *node);
 
 struct ConvRewrite {
@@ -29,12 +25,12 @@ struct ConvRewrite {
 
 /* Rewrites each frozen 2-D convolution of @graph (constant float weight,
  * bias and geometry, integer padding) into guidedbp::onednn_conv, whose
- * weights are packed once for oneDNN's forward and input-gradient kernels
- * and whose output stays in oneDNN's blocked layout; fuses a convolution
- * with the guided activation after it (and a residual add between) into
+ * kernels @policy chooses per input shape with their weights packed once
+ * and whose output stays in oneDNN's layouts; fuses a convolution with the
+ * guided activation after it (and a residual add between) into
  * guidedbp::onednn_conv_guided. Then converts to the plain layout only
- * where a consumer cannot read the blocked one. Counts nothing without the
- * oneDNN path. */
+ * where a consumer cannot read oneDNN's. Counts nothing without the oneDNN
+ * path. */
 ConvRewrite rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph,
     const KernelPolicy &policy);
 

@@ -2,13 +2,15 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal to the libtorch wrapper (C++), oneDNN path only.
+ * Internal to the CPU kernels (C++, no libtorch type), oneDNN path only.
  */
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "gbp-post-ops.h"
 
 namespace guidedbp {
 
@@ -39,14 +41,11 @@ bool winograd_pays_off (const WinogradGeometry &g);
 std::vector<float> winograd_transform_weight (const float *weight,
     int64_t out_channels, int64_t in_channels, WinogradDirection direction);
 
-/* What is applied to each output value y after the convolution:
- * y + bias, plus what the destination held (a residual), then clamped to
- * [0, clamp_max] (clamp_max infinite: a ReLU). */
+/* What is applied to each output value after the convolution: the bias,
+ * then @post_ops. */
 struct WinogradEpilogue {
   const float *bias = nullptr;  /* whole blocks of channels, or none */
-  bool accumulate = false;
-  bool clamp = false;
-  float clamp_max = 0.0f;
+  PostOps post_ops;
 };
 
 /* The floats of scratch memory winograd_conv() needs for @g. */

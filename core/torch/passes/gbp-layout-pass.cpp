@@ -2,14 +2,14 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Where activations may stay in oneDNN's blocked layout (see the header).
+ * Where activations may stay in oneDNN's layouts (see the header).
  * Every node accepted here was checked, forward and backward, against
  * libtorch 1.13's MKLDNN kernels; anything else reads a plain copy.
  */
-#include "gbp-blocked-layout.h"
-#include "gbp-blocked-max-pool.h"
-#include "gbp-guided-ops.h"
-#include "gbp-onednn-conv.h"
+#include "gbp-layout-pass.h"
+#include "gbp-conv-pass.h"
+#include "gbp-graph.h"
+#include "gbp-op-names.h"
 
 #include <unordered_set>
 #include <vector>
@@ -17,13 +17,29 @@
 namespace guidedbp {
 namespace {
 
-/* How many leading inputs of @node are activations it can read in the
- * blocked layout, with libtorch's MKLDNN kernels forward and backward;
- * 0 when it cannot. */
+/* Replaces @node, an aten::max_pool2d whose input is in a oneDNN layout,
+ * with guidedbp::blocked_max_pool2d (ops/gbp-pool-op.cpp): the same
+ * pooling with the same arguments, forward and backward in that layout on
+ * every thread, where libtorch's MKLDNN max pooling keeps a workspace
+ * forward and runs oneDNN's slower backward. */
+void
+use_blocked_max_pool (torch::jit::Node *node)
+{
+  torch::jit::Graph *graph = node->owningGraph ();
+  torch::jit::WithInsertPoint insert_point (node);
+  torch::jit::Value *replacement = graph->insert (
+      c10::Symbol::fromQualString (op_names::BLOCKED_MAX_POOL),
+      std::vector<torch::jit::NamedValue> (node->inputs ().begin (),
+          node->inputs ().end ()));
+  replace_node (node, replacement);
+}
+
+/* How many leading inputs of @node are activations it can read in
+ * oneDNN's layouts, forward and backward; 0 when it cannot. */
 size_t
 blocked_inputs (torch::jit::Node *node)
 {
-  if (is_kind (node, "guidedbp::guided_relu"))
+  if (is_kind (node, op_names::GUIDED_RELU))
     return 1;
   /* same-shape residual adds */
   if (is_unit_add (node))

@@ -2,16 +2,18 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal to the libtorch wrapper (C++).
+ * Internal: the engine's malloc policy.
  */
 #pragma once
 
-namespace guidedbp {
+#include <glib.h>
+
+G_BEGIN_DECLS
 
 /* Tells glibc's malloc, once per process, to keep freed memory of up to
  * 32 MiB blocks for reuse instead of returning it to the system, unless
  * GLIBC_TUNABLES already sets malloc tunables (the user's choice wins).
  * Does nothing with another C library. */
-void keep_freed_memory_for_reuse ();
+void gbp_heap_keep_freed_memory (void);
 
-}  // namespace guidedbp
+G_END_DECLS

@@ -2,10 +2,10 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal to the libtorch wrapper (C++): which instruction sets this
- * process may use. oneDNN's effective ISA is the CPU's best, lowered by
- * ONEDNN_MAX_CPU_ISA (DNNL_MAX_CPU_ISA): guidedbp's own kernels follow it
- * too, so that one host can test every tier below its own.
+ * Internal to the CPU kernels (C++, no libtorch type): which instruction
+ * sets this process may use. oneDNN's effective ISA is the CPU's best,
+ * lowered by ONEDNN_MAX_CPU_ISA (DNNL_MAX_CPU_ISA): guidedbp's own kernels
+ * follow it too, so that one host can test every tier below its own.
  */
 #pragma once
 
