@@ -7,11 +7,27 @@
 GST_DEBUG_CATEGORY_EXTERN (gst_guided_bp_debug);
 #define GST_CAT_DEFAULT gst_guided_bp_debug
 
+/* The error message @element posts for @cause, with @text (taken). */
+static GstMessage *
+run_error (GstElement * element, GQuark domain, gint code, gchar * text,
+    const GError * cause)
+{
+  GError *error = g_error_new_literal (domain, code, text);
+  GstMessage *message;
+
+  GST_WARNING_OBJECT (element, "%s: %s", text, cause->message);
+  message = gst_message_new_error (GST_OBJECT_CAST (element), error,
+      cause->message);
+  g_error_free (error);
+  g_free (text);
+  return message;
+}
+
 gboolean
 gst_guided_bp_run (GstElement * element, GbpEngine * engine,
     const gchar * model, GstGuidedBpRunSettings * applied,
     const GstGuidedBpRunSettings * wanted, const GbpImage * image,
-    GbpSaliency * saliency)
+    GbpSaliency * saliency, GstMessage ** error_message)
 {
   GError *error = NULL;
 
@@ -38,25 +54,28 @@ gst_guided_bp_run (GstElement * element, GbpEngine * engine,
   /* ERRORS */
 target_failed:
   {
-    GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS,
-        ("Invalid target class %d for model '%s'", wanted->target_class,
-            model), ("%s", error->message));
+    *error_message = run_error (element, GST_LIBRARY_ERROR,
+        GST_LIBRARY_ERROR_SETTINGS,
+        g_strdup_printf ("Invalid target class %d for model '%s'",
+            wanted->target_class, model), error);
     g_clear_error (&error);
     return FALSE;
   }
 gradcam_failed:
   {
-    GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS,
-        ("The render mode needs Grad-CAM, which model '%s' cannot give: %s",
-            model, error->message), ("%s", error->message));
+    *error_message = run_error (element, GST_LIBRARY_ERROR,
+        GST_LIBRARY_ERROR_SETTINGS,
+        g_strdup_printf ("The render mode needs Grad-CAM, which model '%s' "
+            "cannot give: %s", model, error->message), error);
     g_clear_error (&error);
     return FALSE;
   }
 run_failed:
   {
-    GST_ELEMENT_ERROR (element, LIBRARY, FAILED,
-        ("Guided backpropagation failed with model '%s'", model),
-        ("%s", error->message));
+    *error_message = run_error (element, GST_LIBRARY_ERROR,
+        GST_LIBRARY_ERROR_FAILED,
+        g_strdup_printf ("Guided backpropagation failed with model '%s'",
+            model), error);
     g_clear_error (&error);
     return FALSE;
   }

@@ -24,12 +24,14 @@ typedef struct {
 /* Runs @engine on @image with @wanted settings and fills @saliency (valid
  * until the engine's next run). @applied holds what the engine was last set
  * to and is updated: only settings that changed are applied. On failure
- * posts the element error on @element (naming @model) and returns FALSE.
- * Called by whichever thread owns @engine: the streaming thread, or the
- * worker in asynchronous mode. */
+ * returns FALSE and the error message for @element (naming @model) in
+ * @error_message, for the caller to post once it has marked itself failed
+ * (the worker: so that no frame passes after the message). Called by
+ * whichever thread owns @engine: the streaming thread, or the worker in
+ * asynchronous mode. */
 gboolean gst_guided_bp_run (GstElement * element, GbpEngine * engine,
     const gchar * model, GstGuidedBpRunSettings * applied,
     const GstGuidedBpRunSettings * wanted, const GbpImage * image,
-    GbpSaliency * saliency);
+    GbpSaliency * saliency, GstMessage ** error_message);
 
 G_END_DECLS

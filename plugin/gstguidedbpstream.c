@@ -120,9 +120,13 @@ static gboolean
 gst_guided_bp_explain (GstGuidedBp * self, const GbpImage * image,
     const GstGuidedBpRunSettings * settings)
 {
+  GstMessage *error_message = NULL;
+
   self->has_saliency = gst_guided_bp_run (GST_ELEMENT_CAST (self),
       self->engine, self->engine_model, &self->applied, settings, image,
-      &self->saliency);
+      &self->saliency, &error_message);
+  if (error_message != NULL)
+    gst_element_post_message (GST_ELEMENT_CAST (self), error_message);
   return self->has_saliency;
 }
 

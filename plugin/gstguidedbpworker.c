@@ -146,6 +146,7 @@ worker_loop (gpointer data)
     GbpSaliency saliency;
     GstGuidedBpTiming timing;
     GstClockTime started, elapsed;
+    GstMessage *error_message = NULL;
     gboolean ok, publish = FALSE;
     Job swap;
 
@@ -164,7 +165,7 @@ worker_loop (gpointer data)
     started = gst_util_get_timestamp ();
     ok = gst_guided_bp_run (worker->element, worker->engine, worker->model,
         &worker->applied, &worker->working.settings, &worker->working.image,
-        &saliency);
+        &saliency, &error_message);
     elapsed = gst_util_get_timestamp () - started;
     gst_guided_bp_timing_init (&timing, &worker->working.segment,
         worker->working.pts, elapsed);
@@ -173,7 +174,11 @@ worker_loop (gpointer data)
 
     g_mutex_lock (&worker->lock);
     if (!ok) {
+      /* Failed before the error is posted: no frame passes after it. */
       worker->failed = TRUE;
+      g_mutex_unlock (&worker->lock);
+      gst_element_post_message (worker->element, error_message);
+      g_mutex_lock (&worker->lock);
       continue;
     }
     if (worker->working.generation == worker->generation) {

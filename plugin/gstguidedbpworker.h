@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * a copy or a pointer swap. The worker owns the engine while it runs: it
  * applies the target class and Grad-CAM setting that came with each frame,
  * posts the "guidedbp" message of each result it publishes, and on an
- * engine error posts the element error and fails every later submission.
+ * engine error fails every later submission, then posts the element error
+ * (so that no frame passes once the error is on the bus).
  */
 typedef struct _GstGuidedBpWorker GstGuidedBpWorker;
 

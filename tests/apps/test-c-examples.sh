@@ -37,10 +37,11 @@ cc $cflags "$example" -o "$out/explain-image" \
 cc $cflags "$example" -o "$out/explain-image-no-rpath" \
   $(pkg-config --cflags --libs guidedbp cairo)
 
-# the library the program loads is the installed one
-ldd "$out/explain-image" | grep -q "libguidedbp.so.0 => $libdir/"
+# the library the program loads is the installed one (grep reads all of
+# ldd's output: with -q it may exit first, and pipefail sees ldd's SIGPIPE)
+ldd "$out/explain-image" | grep "libguidedbp.so.0 => $libdir/" > /dev/null
 LD_LIBRARY_PATH=$libdir ldd "$out/explain-image-no-rpath" \
-  | grep -q "libguidedbp.so.0 => $libdir/"
+  | grep "libguidedbp.so.0 => $libdir/" > /dev/null
 
 # 2. It runs, and explains the held-out triangle scene.
 model=$root/models/shapes-demo.pt

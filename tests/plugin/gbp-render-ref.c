@@ -10,9 +10,12 @@
  * GbpRenderer on it as the element does, writes the rendered packed RGB
  * frame of the same size. Options: --mode=N, --colormap=N (GbpRenderMode
  * and GbpColormap values), --alpha=A, --gradcam-layer=PATH (default "",
- * the element's), --over=FRAME.rgb (draw over this frame rather than IN:
- * the element's in-between frames with interval > 1). A separate program
- * so that the element's test process holds only the plugin's engine.
+ * the element's), --no-fold-batch-norm (the element's fold-batch-norm=false),
+ * --out-width=W --out-height=H (render at another size than IN's: a
+ * saliency drawn over frames of new caps), --over=FRAME.rgb (draw over this
+ * frame, of the output's size, rather than IN: the element's in-between
+ * frames with interval > 1). A separate program so that the element's test
+ * process holds only the plugin's engine.
  */
 #include <stdlib.h>
 
@@ -24,6 +27,9 @@ static gint colormap = GBP_COLORMAP_JET;
 static gdouble alpha = 0.5;
 static gchar *gradcam_layer = NULL;
 static gchar *over = NULL;
+static gboolean no_fold_batch_norm = FALSE;
+static gint out_width = 0;
+static gint out_height = 0;
 
 static const GOptionEntry entries[] = {
   {"mode", 0, 0, G_OPTION_ARG_INT, &mode, "GbpRenderMode value", "N"},
@@ -31,6 +37,12 @@ static const GOptionEntry entries[] = {
   {"alpha", 0, 0, G_OPTION_ARG_DOUBLE, &alpha, "overlay alpha", "A"},
   {"gradcam-layer", 0, 0, G_OPTION_ARG_STRING, &gradcam_layer,
       "Grad-CAM layer", "PATH"},
+  {"no-fold-batch-norm", 0, 0, G_OPTION_ARG_NONE, &no_fold_batch_norm,
+      "keep batch norm unfolded", NULL},
+  {"out-width", 0, 0, G_OPTION_ARG_INT, &out_width,
+      "output width (default: the input's)", "W"},
+  {"out-height", 0, 0, G_OPTION_ARG_INT, &out_height,
+      "output height (default: the input's)", "H"},
   {"over", 0, 0, G_OPTION_ARG_FILENAME, &over,
       "frame to draw over (default: the input)", "FRAME.rgb"},
   {NULL},
@@ -62,12 +74,12 @@ main (int argc, char **argv)
   GbpEngine *engine = NULL;
   GbpRenderer *renderer = NULL;
   GbpSaliency saliency;
-  GbpImage in = { 0 }, frame, out;
+  GbpImage in = { 0 }, frame, out = { 0 };
   GError *error = NULL;
   gchar *pixels = NULL, *over_pixels = NULL;
   guint8 *out_pixels = NULL;
   guint width, height;
-  gsize size;
+  gsize size, out_size;
   gint status = 1;
 
   context = g_option_context_new ("MODEL INPUT_WIDTH INPUT_HEIGHT "
@@ -97,9 +109,15 @@ main (int argc, char **argv)
   config.input_height = atoi (argv[3]);
   config.target_class = atoi (argv[4]);
   config.gradcam_layer = gradcam_layer != NULL ? gradcam_layer : "";
+  config.fold_batch_norm = !no_fold_batch_norm;
   width = atoi (argv[5]);
   height = atoi (argv[6]);
   size = (gsize) width * height * 3;
+  if (out_width <= 0)
+    out_width = width;
+  if (out_height <= 0)
+    out_height = height;
+  out_size = (gsize) out_width * out_height * 3;
 
   gbp_render_options_init (&options);
   options.mode = mode;
@@ -108,8 +126,14 @@ main (int argc, char **argv)
 
   if (!read_frame (argv[7], size, &pixels, &error))
     goto done;
-  if (over != NULL && !read_frame (over, size, &over_pixels, &error))
+  if (over != NULL && !read_frame (over, out_size, &over_pixels, &error))
     goto done;
+  if (over == NULL && (out_width != (gint) width
+          || out_height != (gint) height)) {
+    g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+        "--out-width and --out-height need --over (the frame drawn over)");
+    goto done;
+  }
 
   engine = gbp_engine_new (&config, &error);
   if (engine == NULL)
@@ -124,16 +148,22 @@ main (int argc, char **argv)
   in.height = height;
   in.stride = (gsize) width * 3;
   in.format = GBP_PIXEL_FORMAT_RGB;
+  out.width = out_width;
+  out.height = out_height;
+  out.stride = (gsize) out_width * 3;
+  out.format = GBP_PIXEL_FORMAT_RGB;
+  out.data = out_pixels = g_malloc (out_size);
+  /* The frame drawn over has the output's size. */
   frame = in;
-  if (over_pixels != NULL)
+  if (over_pixels != NULL) {
+    frame = out;
     frame.data = (guint8 *) over_pixels;
-  out = in;
-  out.data = out_pixels = g_malloc (size);
+  }
 
   if (gbp_engine_run (engine, &in, &saliency, &error)
       && gbp_renderer_render (renderer, &options, &saliency, &frame, &out,
           &error)
-      && g_file_set_contents (argv[8], (gchar *) out.data, size, &error))
+      && g_file_set_contents (argv[8], (gchar *) out.data, out_size, &error))
     status = 0;
 
 done:

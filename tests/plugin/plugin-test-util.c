@@ -215,6 +215,16 @@ frames_differ (const GstVideoInfo * info, GstBuffer * a, GstBuffer * b)
   return differ;
 }
 
+GstBuffer *
+frame_at (GstBuffer * frame, guint i)
+{
+  GstBuffer *buffer = gst_buffer_copy (frame);
+
+  GST_BUFFER_PTS (buffer) = i * FRAME_DURATION;
+  GST_BUFFER_DURATION (buffer) = FRAME_DURATION;
+  return buffer;
+}
+
 guint8 *
 mirrored_card (void)
 {
@@ -243,7 +253,11 @@ engine_render_full (const GstVideoInfo * info, const guint8 * rgb,
   gchar *dir, *in_path, *out_path, *over_path = NULL, *out_text, *err_text;
   gchar alpha[G_ASCII_DTOSTR_BUF_SIZE];
   gchar *rendered = NULL;
-  gsize size = 0;
+  gsize size = 0, out_size;
+  guint out_width = options->out_width ? options->out_width :
+      (guint) GST_VIDEO_INFO_WIDTH (info);
+  guint out_height = options->out_height ? options->out_height :
+      (guint) GST_VIDEO_INFO_HEIGHT (info);
   gint status = 0;
   GError *error = NULL;
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
@@ -251,6 +265,7 @@ engine_render_full (const GstVideoInfo * info, const guint8 * rgb,
   fail_unless (helper != NULL, "GBP_RENDER_REF is not set");
   dir = g_dir_make_tmp ("guidedbp-test-XXXXXX", &error);
   fail_unless (dir != NULL, "%s", error ? error->message : "?");
+  out_size = (gsize) out_width * out_height * 3;
   in_path = g_build_filename (dir, "in.rgb", NULL);
   out_path = g_build_filename (dir, "out.rgb", NULL);
   fail_unless (g_file_set_contents (in_path, (const gchar *) rgb,
@@ -264,11 +279,21 @@ engine_render_full (const GstVideoInfo * info, const guint8 * rgb,
   if (options->over != NULL) {
     over_path = g_build_filename (dir, "over.rgb", NULL);
     fail_unless (g_file_set_contents (over_path,
-            (const gchar *) options->over, rgb_size (info), NULL));
+            (const gchar *) options->over, out_size, NULL));
     g_ptr_array_add (argv, g_strdup_printf ("--over=%s", over_path));
   }
+  if (options->out_width || options->out_height) {
+    g_ptr_array_add (argv, g_strdup_printf ("--out-width=%u", out_width));
+    g_ptr_array_add (argv, g_strdup_printf ("--out-height=%u", out_height));
+  }
+  if (options->gradcam_layer != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("--gradcam-layer=%s",
+            options->gradcam_layer));
+  if (options->no_fold_batch_norm)
+    g_ptr_array_add (argv, g_strdup ("--no-fold-batch-norm"));
   g_ptr_array_add (argv, g_strdup ("--"));
-  g_ptr_array_add (argv, g_strdup (fixture.model));
+  g_ptr_array_add (argv, g_strdup (options->model != NULL ? options->model :
+          fixture.model));
   g_ptr_array_add (argv, g_strdup_printf ("%u", fixture.width));
   g_ptr_array_add (argv, g_strdup_printf ("%u", fixture.height));
   g_ptr_array_add (argv, g_strdup_printf ("%d", options->target_class));
@@ -283,7 +308,7 @@ engine_render_full (const GstVideoInfo * info, const guint8 * rgb,
           &error), "%s", error ? error->message : "?");
   if (g_spawn_check_wait_status (status, NULL)) {
     fail_unless (g_file_get_contents (out_path, &rendered, &size, NULL));
-    fail_unless_equals_uint64 (size, rgb_size (info));
+    fail_unless_equals_uint64 (size, out_size);
     g_unlink (out_path);
   } else {
     fail_unless (error_text != NULL, "gbp-render-ref failed: %s", err_text);
@@ -426,7 +451,15 @@ void
 assert_error_names (GstBus * bus, GQuark domain, gint code,
     const gchar * const *parts)
 {
-  GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  assert_error_within (bus, 0, domain, code, parts, NULL);
+}
+
+void
+assert_error_within (GstBus * bus, GstClockTime timeout, GQuark domain,
+    gint code, const gchar * const *parts, const gchar * const *debug_parts)
+{
+  GstMessage *message = gst_bus_timed_pop_filtered (bus, timeout,
+      GST_MESSAGE_ERROR);
   GError *error = NULL;
   gchar *debug = NULL;
 
@@ -439,6 +472,9 @@ assert_error_names (GstBus * bus, GQuark domain, gint code,
     fail_unless (strstr (error->message, parts[i]) != NULL,
         "'%s' does not say '%s'", error->message, parts[i]);
   fail_unless (debug != NULL && *debug != '\0');
+  for (guint i = 0; debug_parts != NULL && debug_parts[i] != NULL; i++)
+    fail_unless (strstr (debug, debug_parts[i]) != NULL,
+        "debug text '%s' does not say '%s'", debug, debug_parts[i]);
   g_clear_error (&error);
   g_free (debug);
   gst_message_unref (message);
@@ -484,4 +520,38 @@ wait_guidedbp_message (GstBus * bus, GstClockTime timeout)
       return message;
     gst_message_unref (message);
   }
+}
+
+guint64
+message_timestamp (GstMessage * message)
+{
+  guint64 timestamp;
+
+  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (message),
+          "timestamp", &timestamp));
+  return timestamp;
+}
+
+guint64
+meta_timestamp (GstBuffer * buffer)
+{
+  GstCustomMeta *meta = gst_buffer_get_custom_meta (buffer, "GuidedBpMeta");
+  guint64 timestamp;
+
+  if (meta == NULL)
+    return G_MAXUINT64;
+  fail_unless (gst_structure_get_uint64 (gst_custom_meta_get_structure (meta),
+          "timestamp", &timestamp));
+  return timestamp;
+}
+
+void
+push_flush (GstHarness * h)
+{
+  GstSegment segment;
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
 }

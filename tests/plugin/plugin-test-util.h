@@ -20,6 +20,9 @@
 
 #define MODEL_GROUP "model alexnet_inplace"
 #define CAPS_FORMAT "video/x-raw,format=%s,width=%u,height=%u,framerate=30/1"
+#define FRAME_DURATION (GST_SECOND / 30)
+/* How long a test waits for a result from the async worker. */
+#define RESULT_TIMEOUT (60 * GST_SECOND)
 
 #define TARGET_CLASS_TOP (-1)
 
@@ -66,6 +69,9 @@ gsize rgb_size (const GstVideoInfo * info);
 gboolean frames_differ (const GstVideoInfo * info, GstBuffer * a,
     GstBuffer * b);
 
+/* A copy of @frame as the @i-th frame of a 30 fps stream (PTS, duration). */
+GstBuffer *frame_at (GstBuffer * frame, guint i);
+
 /* The test card mirrored left to right: another frame of the card's size,
  * with another saliency. */
 guint8 *mirrored_card (void);
@@ -79,13 +85,18 @@ typedef struct
   gint colormap;                /* GbpColormap value */
   gdouble alpha;
   const guint8 *over;           /* packed RGB frame drawn over, NULL: input */
+  const gchar *model;           /* NULL: fixture.model (same input size) */
+  const gchar *gradcam_layer;   /* NULL: "", the element's default */
+  gboolean no_fold_batch_norm;  /* fold-batch-norm=false */
+  guint out_width, out_height;  /* 0: the input frame's; else needs over */
 } RefOptions;
 
 /* The element's defaults: top class, gradient, jet, alpha 0.5. */
 void ref_options_init (RefOptions * options);
 
-/* The engine's own rendering (packed RGB) of the packed RGB frame @rgb,
- * or NULL when the helper failed, with its message in @error_text. */
+/* The engine's own rendering (packed RGB, of @info's size unless @options
+ * says otherwise) of the packed RGB frame @rgb, or NULL when the helper
+ * failed, with its message in @error_text. */
 guint8 *engine_render_full (const GstVideoInfo * info, const guint8 * rgb,
     const RefOptions * options, gchar ** error_text);
 
@@ -116,6 +127,12 @@ void assert_start_fails (GstElement * element, const gchar * file,
 void assert_error_names (GstBus * bus, GQuark domain, gint code,
     const gchar * const *parts);
 
+/* The same for the first error message posted within @timeout (from
+ * another thread: the async worker's), whose debug text also contains
+ * each of the NULL-terminated @debug_parts (NULL: any). */
+void assert_error_within (GstBus * bus, GstClockTime timeout, GQuark domain,
+    gint code, const gchar * const *parts, const gchar * const *debug_parts);
+
 /* Takes @bus off @h's element, frees it and tears @h down. */
 void harness_teardown_with_bus (GstHarness * h, GstBus * bus);
 
@@ -124,3 +141,13 @@ GstMessage *pop_guidedbp_message (GstBus * bus);
 
 /* Waits up to @timeout for the next "guidedbp" element message. */
 GstMessage *wait_guidedbp_message (GstBus * bus, GstClockTime timeout);
+
+/* The timestamp (of the explained frame) a "guidedbp" message carries. */
+guint64 message_timestamp (GstMessage * message);
+
+/* The timestamp of the explained frame in @buffer's GuidedBpMeta,
+ * G_MAXUINT64 for no meta. */
+guint64 meta_timestamp (GstBuffer * buffer);
+
+/* A flush through @h (FLUSH_START, FLUSH_STOP) and a new time segment. */
+void push_flush (GstHarness * h);

@@ -280,13 +280,22 @@ GST_START_TEST (test_held_out_scenes_in_bf16)
 
 GST_END_TEST;
 
-/* Through the element with its defaults: the demo model and its labels. */
+/* Through the element: the source tree's demo model and its labels, named
+ * (the element's default prefers an installed demo model, which may be
+ * another version), with the element's other defaults. */
 GST_START_TEST (test_ball_is_a_circle)
 {
   g_autoptr (GError) error = NULL;
-  GstElement *pipeline = gst_parse_launch ("videotestsrc pattern=ball "
-      "num-buffers=30 ! video/x-raw,width=320,height=240,framerate=30/1 "
-      "! guidedbp post-messages=true num-threads=2 ! fakesink", &error);
+  g_autofree gchar *model = g_build_filename (GBP_SOURCE_ROOT, "models",
+      "shapes-demo.pt", NULL);
+  g_autofree gchar *labels = g_build_filename (GBP_SOURCE_ROOT, "models",
+      "shapes-demo.labels", NULL);
+  g_autofree gchar *description = g_strdup_printf ("videotestsrc "
+      "pattern=ball num-buffers=30 "
+      "! video/x-raw,width=320,height=240,framerate=30/1 "
+      "! guidedbp model=\"%s\" labels=\"%s\" post-messages=true "
+      "num-threads=2 ! fakesink", model, labels);
+  GstElement *pipeline = gst_parse_launch (description, &error);
   GstBus *bus;
   guint frames = 0, circles = 0;
   gboolean done = FALSE;

@@ -157,6 +157,61 @@ GST_START_TEST (test_target_class_out_of_range)
 
 GST_END_TEST;
 
+/* A model that loads and then fails on a frame (element/fails-on-white.pt
+ * raises on a white one): the frame fails the stream with an error naming
+ * the model, the model's own message in the debug text; in async mode the
+ * model's thread posts it and the next frame fails. */
+GST_START_TEST (test_run_failed)
+{
+  gchar *model = data_path ("element/fails-on-white.pt");
+  const gchar *const parts[] = { "Guided backpropagation failed", model,
+    NULL
+  };
+  const gchar *const reason[] = { "deliberate failure on a white frame",
+    NULL
+  };
+  GstVideoInfo info;
+  GstElement *element;
+  GstHarness *h;
+  GstBuffer *card, *white, *out;
+  GstBus *bus;
+
+  video_info_init (&info, "RGB", fixture.width, fixture.height);
+  card = buffer_from_rgb (&info, fixture.card);
+  white = gst_buffer_new_allocate (NULL, info.size, NULL);
+  gst_buffer_memset (white, 0, 0xff, info.size);
+
+  for (guint async = 0; async < 2; async++) {
+    element = guidedbp_new (model);
+    g_object_set (element, "async", (gboolean) async, NULL);
+    h = harness_new (element, &info);
+    bus = bus_for (h->element);
+    out = push_pull (h, card);
+    gst_buffer_unref (out);
+    if (async) {
+      /* posted by the model's thread; the next frame fails */
+      out = push_pull (h, white);
+      gst_buffer_unref (out);
+      assert_error_within (bus, RESULT_TIMEOUT, GST_LIBRARY_ERROR,
+          GST_LIBRARY_ERROR_FAILED, parts, reason);
+      fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (card)),
+          GST_FLOW_ERROR);
+    } else {
+      fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (white)),
+          GST_FLOW_ERROR);
+      assert_error_within (bus, 0, GST_LIBRARY_ERROR,
+          GST_LIBRARY_ERROR_FAILED, parts, reason);
+    }
+    harness_teardown_with_bus (h, bus);
+  }
+
+  gst_buffer_unref (card);
+  gst_buffer_unref (white);
+  g_free (model);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_post_messages)
 {
   GstVideoInfo info;
@@ -375,37 +430,6 @@ GST_START_TEST (test_resolution_change)
 
 GST_END_TEST;
 
-/* gst-inspect-1.0 and the README show each property's default: a fresh
- * element must hold exactly that value. */
-GST_START_TEST (test_property_defaults)
-{
-  GstElement *element = gst_element_factory_make ("guidedbp", NULL);
-  guint n = 0;
-  GParamSpec **specs =
-      g_object_class_list_properties (G_OBJECT_GET_CLASS (element), &n);
-
-  for (guint i = 0; i < n; i++) {
-    GValue value = G_VALUE_INIT;
-
-    /* the element's own: GstObject's name is made up per instance */
-    if (!(specs[i]->flags & G_PARAM_READABLE)
-        || specs[i]->owner_type != G_OBJECT_TYPE (element))
-      continue;
-    g_value_init (&value, specs[i]->value_type);
-    g_object_get_property (G_OBJECT (element), specs[i]->name, &value);
-    fail_unless (g_param_values_cmp (specs[i], &value,
-            g_param_spec_get_default_value (specs[i])) == 0,
-        "property %s: a new element holds %s, its documented default is %s",
-        specs[i]->name, g_strdup_value_contents (&value),
-        g_strdup_value_contents (g_param_spec_get_default_value (specs[i])));
-    g_value_unset (&value);
-  }
-  g_free (specs);
-  gst_object_unref (element);
-}
-
-GST_END_TEST;
-
 GST_START_TEST (test_state_cycles)
 {
   GstElement *element = guidedbp_new (fixture.model);
@@ -421,6 +445,13 @@ GST_START_TEST (test_state_cycles)
 
 GST_END_TEST;
 
+/* target-class set from two threads as fast as they can while frames flow:
+ * each frame is explained for one of the two classes, whole: its meta names
+ * the top class or the target, and its pixels are the engine's rendering
+ * for that class, byte for byte (never one class's map with the other's
+ * label, never a mix); and both values take effect. Frames go on past 30
+ * until both were seen (each frame reads a fresh value: two in a row the
+ * same about half the time). */
 GST_START_TEST (test_stress_target_class)
 {
   GstVideoInfo info;
@@ -428,10 +459,14 @@ GST_START_TEST (test_stress_target_class)
   GstBuffer *in;
   GValue top = G_VALUE_INIT, target = G_VALUE_INIT;
   GstHarnessThread *t1, *t2;
+  guint8 *expected_top, *expected_target;
+  guint seen[2] = { 0, 0 };
 
   video_info_init (&info, "RGB", fixture.width, fixture.height);
   h = harness_new (guidedbp_new (fixture.model), &info);
   in = buffer_from_rgb (&info, fixture.card);
+  expected_top = engine_render (&info, fixture.card, TARGET_CLASS_TOP);
+  expected_target = engine_render (&info, fixture.card, fixture.target_class);
 
   g_value_init (&top, G_TYPE_INT);
   g_value_set_int (&top, -1);
@@ -441,19 +476,46 @@ GST_START_TEST (test_stress_target_class)
   t2 = gst_harness_stress_property_start_full (h, "target-class", &target,
       100);
 
-  for (guint i = 0; i < 30; i++) {
+  for (guint i = 0; i < 30 || (i < 300 && (seen[0] == 0 || seen[1] == 0));
+      i++) {
     GstBuffer *out;
+    GstCustomMeta *meta;
+    gint class_index;
+    gboolean is_target;
+    gsize mismatches;
 
     GST_BUFFER_PTS (in) = i * GST_SECOND / 30;
     out = push_pull (h, in);
     fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * GST_SECOND / 30);
+    meta = gst_buffer_get_custom_meta (out, "GuidedBpMeta");
+    fail_unless (meta != NULL, "frame %u has no result", i);
+    fail_unless (gst_structure_get_int (gst_custom_meta_get_structure (meta),
+            "class", &class_index));
+    fail_unless (class_index == fixture.top_class
+        || class_index == fixture.target_class,
+        "frame %u explains class %d, neither the top one (%d) nor the "
+        "target (%d)", i, class_index, fixture.top_class,
+        fixture.target_class);
+    is_target = class_index == fixture.target_class;
+    mismatches = count_mismatches (&info, is_target ? expected_target :
+        expected_top, out);
+    fail_unless (mismatches == 0, "frame %u, explained for class %d: %"
+        G_GSIZE_FORMAT " bytes differ from the engine's rendering for it", i,
+        class_index, mismatches);
+    seen[is_target]++;
     gst_buffer_unref (out);
   }
+  GST_INFO ("%u frames explained for the top class, %u for the target",
+      seen[0], seen[1]);
+  fail_unless (seen[0] > 0 && seen[1] > 0, "of %u frames, %u explained the "
+      "top class and %u the target", seen[0] + seen[1], seen[0], seen[1]);
 
   fail_unless (gst_harness_stress_thread_stop (t1) > 0);
   fail_unless (gst_harness_stress_thread_stop (t2) > 0);
   g_value_unset (&top);
   g_value_unset (&target);
+  g_free (expected_top);
+  g_free (expected_target);
   gst_buffer_unref (in);
   gst_harness_teardown (h);
 }
@@ -603,10 +665,10 @@ guidedbp_suite (void)
   suite_add_tcase (s, tc);
 
   tcase_add_test (tc, test_caps_every_format);
-  tcase_add_test (tc, test_property_defaults);
   tcase_add_test (tc, test_known_frame_matches_engine);
   tcase_add_test (tc, test_target_class_changes_output);
   tcase_add_test (tc, test_target_class_out_of_range);
+  tcase_add_test (tc, test_run_failed);
   tcase_add_test (tc, test_post_messages);
   tcase_add_test (tc, test_missing_model);
   tcase_add_loop_test (tc, test_invalid_model, 0, G_N_ELEMENTS (bad_models));

@@ -1,37 +1,14 @@
-/* guidedbp tests — live behaviour: interval and async
+/* guidedbp tests — live behaviour: interval
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The model runs are counted through the "guidedbp" messages
  * (post-messages=true): one per frame the model ran on, carrying that
- * frame's timestamp.
+ * frame's timestamp. async, with interval too: test-async.c.
  */
 #include <string.h>
 
 #include "plugin-test-util.h"
-
-#define FRAME_DURATION (GST_SECOND / 30)
-#define RESULT_TIMEOUT (60 * GST_SECOND)
-
-static GstBuffer *
-frame_at (GstBuffer * frame, guint i)
-{
-  GstBuffer *buffer = gst_buffer_copy (frame);
-
-  GST_BUFFER_PTS (buffer) = i * FRAME_DURATION;
-  GST_BUFFER_DURATION (buffer) = FRAME_DURATION;
-  return buffer;
-}
-
-static guint64
-message_timestamp (GstMessage * message)
-{
-  guint64 timestamp;
-
-  fail_unless (gst_structure_get_uint64 (gst_message_get_structure (message),
-          "timestamp", &timestamp));
-  return timestamp;
-}
 
 /* interval=3: ten frames in, ten out with their timestamps, the model ran
  * on frames 0, 3, 6, 9. */
@@ -123,216 +100,116 @@ GST_START_TEST (test_interval_draws_over_current_frame)
 
 GST_END_TEST;
 
-/* async: frames pushed faster than the model all come out at once with
- * their timestamps; the model takes the newest frame each time, so the
- * frames it explains have increasing timestamps and it ends on the last
- * one pushed. */
-GST_START_TEST (test_async_newest_frame)
+/* The frames the model ran on in synchronous mode (their messages on
+ * @bus, taken off it), as "0 3 6". */
+static gchar *
+model_frames (GstBus * bus)
 {
-  const guint n = 40;
+  GString *text = g_string_new (NULL);
+  GstMessage *message;
+
+  while ((message = pop_guidedbp_message (bus)) != NULL) {
+    g_string_append_printf (text, "%s%" G_GUINT64_FORMAT, text->len ? " " :
+        "", message_timestamp (message) / FRAME_DURATION);
+    gst_message_unref (message);
+  }
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_model_frames (GstBus * bus, const gchar * expected)
+{
+  gchar *frames = model_frames (bus);
+
+  fail_unless (g_str_equal (frames, expected), "the model ran on frames %s, "
+      "expected %s", frames, expected);
+  g_free (frames);
+}
+
+/* interval=3 counts afresh after a flush and after a discontinuity: the
+ * model runs on the first frame after each (there, frame 2, the mirrored
+ * card, is explained for itself). */
+GST_START_TEST (test_interval_restarts)
+{
   GstVideoInfo info;
   GstElement *element = guidedbp_new (fixture.model);
   GstHarness *h;
-  GstBuffer *card, *out;
+  GstBuffer *card, *mirrored, *out;
   GstBus *bus;
-  GstMessage *message;
-  guint64 last = 0;
-  guint runs = 0;
-  gboolean first = TRUE;
-  guint8 *rgb;
+  guint8 *mirrored_rgb = mirrored_card ();
 
-  g_object_set (element, "async", TRUE, "post-messages", TRUE, NULL);
+  g_object_set (element, "interval", 3, "post-messages", TRUE, NULL);
   video_info_init (&info, "RGB", fixture.width, fixture.height);
   h = harness_new (element, &info);
   bus = bus_for (h->element);
   card = buffer_from_rgb (&info, fixture.card);
+  mirrored = buffer_from_rgb (&info, mirrored_rgb);
 
-  for (guint i = 0; i < n; i++) {
-    GstBuffer *in = frame_at (card, i);
+  for (guint i = 0; i < 8; i++) {
+    GstBuffer *in = frame_at (i == 2 ? mirrored : card, i);
 
+    if (i == 2)
+      push_flush (h);
+    if (i == 4)
+      GST_BUFFER_FLAG_SET (in, GST_BUFFER_FLAG_DISCONT);
     out = push_pull (h, in);
-    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * FRAME_DURATION);
-    if (i == 0) {
-      /* No saliency yet: the gradient mode's mid-gray. */
-      rgb = rgb_from_buffer (&info, out);
-      for (gsize k = 0; k < rgb_size (&info); k++)
-        fail_unless_equals_int (rgb[k], 127);
-      g_free (rgb);
-    }
+    if (i == 2)
+      assert_engine_output (&info, mirrored_rgb, TARGET_CLASS_TOP, out);
     gst_buffer_unref (out);
     gst_buffer_unref (in);
   }
-  fail_unless_equals_int (gst_harness_buffers_received (h), n);
-
-  do {
-    message = wait_guidedbp_message (bus, RESULT_TIMEOUT);
-    fail_unless (message != NULL, "no result for the last frame");
-    if (!first)
-      fail_unless (message_timestamp (message) > last,
-          "frame %" G_GUINT64_FORMAT " explained after frame %"
-          G_GUINT64_FORMAT, message_timestamp (message), last);
-    last = message_timestamp (message);
-    first = FALSE;
-    runs++;
-    gst_message_unref (message);
-  } while (last != (n - 1) * FRAME_DURATION);
-  GST_INFO ("%u frames pushed, the model ran on %u", n, runs);
-  fail_unless (runs <= n);
-
-  /* Now the latest saliency is the card's: drawn as the engine draws it. */
-  out = push_pull (h, card);
-  assert_engine_output (&info, fixture.card, TARGET_CLASS_TOP, out);
-  gst_buffer_unref (out);
+  assert_model_frames (bus, "0 2 4 7");
 
   gst_buffer_unref (card);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
+  gst_buffer_unref (mirrored);
+  g_free (mirrored_rgb);
+  harness_teardown_with_bus (h, bus);
 }
 
 GST_END_TEST;
 
-/* Before the first result, modes drawn over the frame show the frame. */
-GST_START_TEST (test_async_placeholder_overlay)
+/* interval changed while playing applies from the next frame, counted
+ * from the last frame the model ran on: the model runs once that many
+ * frames have passed since (at once, if that many already have). */
+GST_START_TEST (test_interval_live_change)
 {
+  static const struct
+  {
+    guint frame;
+    guint interval;
+  } changes[] = {
+    {3, 4},                     /* 2 ran: 6 next */
+    {7, 1},                     /* every frame */
+    {9, 3},                     /* 8 ran: 11 next */
+    {12, 5},                    /* 11 ran: 16 next, but... */
+    {14, 2},                    /* ...3 frames since 11: 14 at once */
+  };
   GstVideoInfo info;
   GstElement *element = guidedbp_new (fixture.model);
   GstHarness *h;
-  GstBuffer *card, *out;
-  guint8 *rgb;
-
-  g_object_set (element, "async", TRUE, NULL);
-  gst_util_set_object_arg (G_OBJECT (element), "render-mode", "overlay");
-  video_info_init (&info, "xBGR", fixture.width, fixture.height);
-  h = harness_new (element, &info);
-  card = buffer_from_rgb (&info, fixture.card);
-
-  out = push_pull (h, card);
-  rgb = rgb_from_buffer (&info, out);
-  fail_unless (memcmp (rgb, fixture.card, rgb_size (&info)) == 0);
-  g_free (rgb);
-  gst_buffer_unref (out);
-
-  gst_buffer_unref (card);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-/* async adds no latency. */
-GST_START_TEST (test_async_latency)
-{
-  GstVideoInfo info;
-  GstElement *element = guidedbp_new (fixture.model);
-  GstHarness *h;
-  GstBuffer *card, *out;
-  GstBus *bus;
-  GstMessage *message;
-  GstQuery *query;
-  GstClockTime min, max;
-  gboolean live;
-
-  g_object_set (element, "async", TRUE, "post-messages", TRUE, NULL);
-  video_info_init (&info, "RGB", fixture.width, fixture.height);
-  h = harness_new (element, &info);
-  bus = bus_for (h->element);
-  gst_harness_set_upstream_latency (h, 10 * GST_MSECOND);
-  card = buffer_from_rgb (&info, fixture.card);
-
-  out = push_pull (h, card);
-  gst_buffer_unref (out);
-  message = wait_guidedbp_message (bus, RESULT_TIMEOUT);
-  fail_unless (message != NULL);
-  gst_message_unref (message);
-  out = push_pull (h, card);
-  gst_buffer_unref (out);
-
-  fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_LATENCY) != NULL);
-  query = gst_query_new_latency ();
-  fail_unless (gst_pad_peer_query (h->sinkpad, query));
-  gst_query_parse_latency (query, &live, &min, &max);
-  fail_unless (live);
-  fail_unless_equals_uint64 (min, 10 * GST_MSECOND);
-  gst_query_unref (query);
-
-  gst_buffer_unref (card);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-/* An engine error in the model's thread is posted from there and fails the
- * next frame. */
-GST_START_TEST (test_async_error)
-{
-  GstVideoInfo info;
-  GstElement *element = guidedbp_new (fixture.model);
-  GstHarness *h;
-  GstBuffer *card, *out;
-  GstBus *bus;
-  GstMessage *message;
-  GError *error = NULL;
-
-  g_object_set (element, "async", TRUE, NULL);
-  video_info_init (&info, "RGB", fixture.width, fixture.height);
-  h = harness_new (element, &info);
-  bus = bus_for (h->element);
-  card = buffer_from_rgb (&info, fixture.card);
-
-  g_object_set (h->element, "target-class", 10, NULL);
-  out = push_pull (h, card);
-  gst_buffer_unref (out);
-  message = gst_bus_timed_pop_filtered (bus, RESULT_TIMEOUT,
-      GST_MESSAGE_ERROR);
-  fail_unless (message != NULL, "no error from the model's thread");
-  gst_message_parse_error (message, &error, NULL);
-  fail_unless (g_error_matches (error, GST_LIBRARY_ERROR,
-          GST_LIBRARY_ERROR_SETTINGS));
-  fail_unless (strstr (error->message, "10") != NULL, "%s", error->message);
-  g_clear_error (&error);
-  gst_message_unref (message);
-
-  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (card)),
-      GST_FLOW_ERROR);
-
-  gst_buffer_unref (card);
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (h);
-}
-
-GST_END_TEST;
-
-/* Stopping while the model's thread is busy never deadlocks. */
-GST_START_TEST (test_async_stop_while_running)
-{
-  GstVideoInfo info;
   GstBuffer *card;
+  GstBus *bus;
+  guint next = 0;
 
+  g_object_set (element, "interval", 2, "post-messages", TRUE, NULL);
   video_info_init (&info, "RGB", fixture.width, fixture.height);
+  h = harness_new (element, &info);
+  bus = bus_for (h->element);
   card = buffer_from_rgb (&info, fixture.card);
 
-  for (guint round = 0; round < 10; round++) {
-    GstElement *element = guidedbp_new (fixture.model);
-    GstHarness *h;
+  for (guint i = 0; i < 17; i++) {
+    GstBuffer *in = frame_at (card, i), *out;
 
-    g_object_set (element, "async", TRUE, "post-messages", TRUE, NULL);
-    h = harness_new (element, &info);
-    for (guint i = 0; i < 1 + round % 4; i++) {
-      GstBuffer *in = frame_at (card, i);
-      GstBuffer *out = push_pull (h, in);
-
-      gst_buffer_unref (out);
-      gst_buffer_unref (in);
-    }
-    /* Straight to NULL, a run most likely in progress. */
-    fail_unless_equals_int (gst_element_set_state (h->element,
-            GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-    gst_harness_teardown (h);
+    if (next < G_N_ELEMENTS (changes) && changes[next].frame == i)
+      g_object_set (h->element, "interval", changes[next++].interval, NULL);
+    out = push_pull (h, in);
+    gst_buffer_unref (out);
+    gst_buffer_unref (in);
   }
+  assert_model_frames (bus, "0 2 6 7 8 11 14 16");
+
   gst_buffer_unref (card);
+  harness_teardown_with_bus (h, bus);
 }
 
 GST_END_TEST;
@@ -349,11 +226,8 @@ live_suite (void)
 
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_interval_draws_over_current_frame);
-  tcase_add_test (tc, test_async_newest_frame);
-  tcase_add_test (tc, test_async_placeholder_overlay);
-  tcase_add_test (tc, test_async_latency);
-  tcase_add_test (tc, test_async_error);
-  tcase_add_test (tc, test_async_stop_while_running);
+  tcase_add_test (tc, test_interval_restarts);
+  tcase_add_test (tc, test_interval_live_change);
 
   return s;
 }

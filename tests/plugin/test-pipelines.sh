@@ -2,7 +2,8 @@
 # Runs every pipelines/ script in its HEADLESS mode with the fixture model,
 # so the scripts cannot rot. Called by meson test (suite "plugin") with the
 # source root and an output directory; the environment (set by meson) points
-# GST_PLUGIN_PATH_1_0 at the build tree's plugin and the system plugins.
+# GST_PLUGIN_PATH_1_0 at the build tree's plugin and at links to the stock
+# plugins these pipelines use, with an empty system path.
 #   tests/plugin/test-pipelines.sh SOURCE_ROOT OUT_DIR
 set -euo pipefail
 

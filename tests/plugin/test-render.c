@@ -27,15 +27,23 @@ enum_class_of (const gchar * property)
 }
 
 /* Pushes @card (@info, packed RGB) through @h and checks the output against
- * the helper with @options. When the helper cannot render (a mode the
- * engine does not implement), the element must fail the same way. */
+ * the helper with @options. A mode @supported must render in the helper (the
+ * library) and the element alike; one that is not (see render_fixtures) must
+ * fail in both, the element's error carrying the library's message. */
 static void
 check_render (GstHarness * h, const GstVideoInfo * info, const guint8 * card,
-    const RefOptions * options, const gchar * what)
+    const RefOptions * options, const gchar * what, gboolean supported)
 {
   gchar *error_text = NULL;
   guint8 *expected = engine_render_full (info, card, options, &error_text);
   GstBuffer *in = buffer_from_rgb (info, card);
+
+  if (supported)
+    fail_unless (expected != NULL, "%s: the library cannot render it: %s",
+        what, error_text);
+  else
+    fail_unless (expected == NULL, "%s: listed as a mode this model cannot "
+        "render, but the library rendered it", what);
 
   if (expected == NULL) {
     GstBus *bus = bus_for (h->element);
@@ -43,7 +51,7 @@ check_render (GstHarness * h, const GstVideoInfo * info, const guint8 * card,
     GError *error = NULL;
     gchar *debug = NULL;
 
-    GST_WARNING ("%s: the engine cannot render it (%s): checking that the "
+    GST_INFO ("%s: the engine cannot render it (%s): checking that the "
         "element fails too", what, error_text);
     fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_ERROR);
     message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
@@ -70,6 +78,33 @@ check_render (GstHarness * h, const GstVideoInfo * info, const guint8 * card,
   }
   g_free (expected);
   g_free (error_text);
+}
+
+/* Each fixture model test_render_modes runs, with the render modes it
+ * cannot render and why: every other mode must render, in the library as
+ * in the element, so that a library regression in one mode fails this
+ * suite rather than only making the element fail "the same way". */
+static const struct
+{
+  const gchar *model;           /* in tests/data, 64x64 input */
+  const gchar *unsupported[4];  /* render-mode nicks */
+} render_fixtures[] = {
+  /* convolutions, so a Grad-CAM layer: every mode */
+  {"models/alexnet_inplace.pt", {NULL}},
+  /* no convolution (tools/make-element-fixtures.py): no Grad-CAM layer */
+  {"element/no-conv.pt", {"gradcam", "guided-gradcam", "guided-gradcam-gray",
+          NULL}},
+};
+
+static gboolean
+fixture_renders (guint fixture_index, const gchar * mode)
+{
+  const gchar *const *unsupported = render_fixtures[fixture_index].unsupported;
+
+  for (guint i = 0; unsupported[i] != NULL; i++)
+    if (g_str_equal (unsupported[i], mode))
+      return FALSE;
+  return TRUE;
 }
 
 GST_START_TEST (test_defaults)
@@ -112,14 +147,22 @@ GST_START_TEST (test_defaults)
 
 GST_END_TEST;
 
-/* Every render mode, in several formats, at a frame size other than the
- * model's, with a non-default colormap and alpha. */
+/* Every render mode of each fixture model (render_fixtures), in several
+ * formats, at a frame size other than the model's, with a non-default
+ * colormap and alpha. */
 GST_START_TEST (test_render_modes)
 {
   GEnumClass *modes = enum_class_of ("render-mode");
   guint8 *card = load_data_file ("images/card-97x61.rgb", 97 * 61 * 3);
+  gchar *model = data_path (render_fixtures[__i__].model);
 
   fail_unless (modes->n_values >= 9);
+  /* the allow-list names modes that exist */
+  for (guint i = 0; render_fixtures[__i__].unsupported[i] != NULL; i++)
+    fail_unless (g_enum_get_value_by_nick (modes,
+            render_fixtures[__i__].unsupported[i]) != NULL, "no mode %s",
+        render_fixtures[__i__].unsupported[i]);
+
   for (guint i = 0; i < modes->n_values; i++) {
     const GEnumValue *mode = &modes->values[i];
     const Format *format = &formats[i % n_formats];
@@ -133,9 +176,10 @@ GST_START_TEST (test_render_modes)
      * bytes too (test-passthrough.c) */
     if (g_str_equal (mode->value_nick, "none"))
       continue;
-    element = guidedbp_new (fixture.model);
+    element = guidedbp_new (model);
 
     ref_options_init (&options);
+    options.model = model;
     options.mode = mode->value;
     options.colormap = (i + 1) % 4;
     options.alpha = 0.3;
@@ -144,12 +188,15 @@ GST_START_TEST (test_render_modes)
 
     video_info_init (&info, format->name, 97, 61);
     h = harness_new (element, &info);
-    what = g_strdup_printf ("mode %s, %s", mode->value_nick, format->name);
+    what = g_strdup_printf ("%s, mode %s, %s", render_fixtures[__i__].model,
+        mode->value_nick, format->name);
     GST_INFO ("%s", what);
-    check_render (h, &info, card, &options, what);
+    check_render (h, &info, card, &options, what,
+        fixture_renders (__i__, mode->value_nick));
     g_free (what);
     gst_harness_teardown (h);
   }
+  g_free (model);
   g_free (card);
   g_type_class_unref (modes);
 }
@@ -169,7 +216,7 @@ GST_START_TEST (test_colormaps_live)
   h = harness_new (guidedbp_new (fixture.model), &info);
 
   ref_options_init (&options);
-  check_render (h, &info, fixture.card, &options, "default");
+  check_render (h, &info, fixture.card, &options, "default", TRUE);
 
   fail_unless (colormaps->n_values >= 4);
   for (guint i = 0; i < colormaps->n_values; i++) {
@@ -183,14 +230,14 @@ GST_START_TEST (test_colormaps_live)
     gst_util_set_object_arg (G_OBJECT (h->element), "colormap",
         colormaps->values[i].value_nick);
     g_object_set (h->element, "alpha", options.alpha, NULL);
-    check_render (h, &info, fixture.card, &options, what);
+    check_render (h, &info, fixture.card, &options, what, TRUE);
     g_free (what);
   }
 
   gst_util_set_object_arg (G_OBJECT (h->element), "render-mode", "gray");
   ref_options_init (&options);
   options.mode = 1;
-  check_render (h, &info, fixture.card, &options, "gray");
+  check_render (h, &info, fixture.card, &options, "gray", TRUE);
 
   gst_harness_teardown (h);
   g_type_class_unref (colormaps);
@@ -308,6 +355,190 @@ GST_START_TEST (test_gradcam_layer_missing)
 
 GST_END_TEST;
 
+/* One frame of the card through @element (taken) in @mode, compared with
+ * the library's rendering with @options; returns the output. */
+static GstBuffer *
+render_card (GstElement * element, const gchar * mode, RefOptions * options)
+{
+  GstVideoInfo info;
+  GstHarness *h;
+  GstBuffer *in, *out;
+  guint8 *expected;
+  gsize mismatches;
+  GEnumClass *modes = enum_class_of ("render-mode");
+
+  options->mode = g_enum_get_value_by_nick (modes, mode)->value;
+  g_type_class_unref (modes);
+  gst_util_set_object_arg (G_OBJECT (element), "render-mode", mode);
+  video_info_init (&info, "RGB", fixture.width, fixture.height);
+  h = harness_new (element, &info);
+  in = buffer_from_rgb (&info, fixture.card);
+  out = push_pull (h, in);
+  expected = engine_render_full (&info, fixture.card, options, NULL);
+  mismatches = count_mismatches (&info, expected, out);
+  fail_unless (mismatches == 0, "%s: %" G_GSIZE_FORMAT " bytes differ from "
+      "the library's", mode, mismatches);
+  g_free (expected);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+  return out;
+}
+
+/* gradcam-layer other than the default (the last convolution, features.8
+ * in the fixture): the map is the named module's, as the library computes
+ * it, and not the default layer's. */
+GST_START_TEST (test_gradcam_layer)
+{
+  GstVideoInfo info;
+  RefOptions options;
+  GstElement *element;
+  GstBuffer *last_conv, *named;
+
+  video_info_init (&info, "RGB", fixture.width, fixture.height);
+  ref_options_init (&options);
+  last_conv = render_card (guidedbp_new (fixture.model), "gradcam", &options);
+
+  element = guidedbp_new (fixture.model);
+  g_object_set (element, "gradcam-layer", "features.3", NULL);
+  options.gradcam_layer = "features.3";
+  named = render_card (element, "gradcam", &options);
+  fail_unless (frames_differ (&info, last_conv, named),
+      "gradcam-layer=features.3 gave the last convolution's map");
+
+  gst_buffer_unref (last_conv);
+  gst_buffer_unref (named);
+}
+
+GST_END_TEST;
+
+/* fold-batch-norm on a model with batch norm (vgg_bn): either way the
+ * element renders what the library renders with that setting, and the
+ * Grad-CAM map (at the last convolution: with its batch norm folded in, or
+ * before it) differs between the two. */
+GST_START_TEST (test_fold_batch_norm)
+{
+  gchar *model = data_path ("models/vgg_bn.pt");
+  GstVideoInfo info;
+  RefOptions options;
+  GstElement *element;
+  GstBuffer *folded, *unfolded, *gradient;
+
+  video_info_init (&info, "RGB", fixture.width, fixture.height);
+  ref_options_init (&options);
+  options.model = model;
+  element = guidedbp_new (model);
+  g_object_set (element, "fold-batch-norm", TRUE, NULL);
+  folded = render_card (element, "gradcam", &options);
+
+  options.no_fold_batch_norm = TRUE;
+  element = guidedbp_new (model);
+  g_object_set (element, "fold-batch-norm", FALSE, NULL);
+  unfolded = render_card (element, "gradcam", &options);
+  fail_unless (frames_differ (&info, folded, unfolded),
+      "fold-batch-norm made no difference to the Grad-CAM map");
+
+  element = guidedbp_new (model);
+  g_object_set (element, "fold-batch-norm", FALSE, NULL);
+  gradient = render_card (element, "gradient", &options);
+
+  gst_buffer_unref (folded);
+  gst_buffer_unref (unfolded);
+  gst_buffer_unref (gradient);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* A Grad-CAM mode chosen while playing on a model without a convolution
+ * (tools/make-element-fixtures.py): the next frame fails with an error that
+ * names the model and says why; in async mode the model's thread posts it
+ * and the next frame fails. (At start: test_render_modes.) */
+GST_START_TEST (test_gradcam_without_convolution)
+{
+  gchar *model = data_path ("element/no-conv.pt");
+  const gchar *const parts[] = { model, "Grad-CAM", NULL };
+  GstVideoInfo info;
+  GstHarness *h;
+  GstBus *bus;
+  GstBuffer *in, *out;
+  GstElement *element;
+
+  video_info_init (&info, "RGB", fixture.width, fixture.height);
+  in = buffer_from_rgb (&info, fixture.card);
+
+  h = harness_new (guidedbp_new (model), &info);
+  bus = bus_for (h->element);
+  out = push_pull (h, in);
+  gst_buffer_unref (out);
+  gst_util_set_object_arg (G_OBJECT (h->element), "render-mode",
+      "guided-gradcam");
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (in)),
+      GST_FLOW_ERROR);
+  assert_error_names (bus, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+      parts);
+  harness_teardown_with_bus (h, bus);
+
+  element = guidedbp_new (model);
+  g_object_set (element, "async", TRUE, NULL);
+  gst_util_set_object_arg (G_OBJECT (element), "render-mode", "gradcam");
+  h = harness_new (element, &info);
+  bus = bus_for (h->element);
+  /* No result yet: the frame itself (the gradcam mode draws over it). */
+  out = push_pull (h, in);
+  gst_buffer_unref (out);
+  assert_error_within (bus, RESULT_TIMEOUT, GST_LIBRARY_ERROR,
+      GST_LIBRARY_ERROR_SETTINGS, parts, NULL);
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (in)),
+      GST_FLOW_ERROR);
+  harness_teardown_with_bus (h, bus);
+
+  gst_buffer_unref (in);
+  g_free (model);
+}
+
+GST_END_TEST;
+
+/* A frame the library cannot draw over fails the stream with an error that
+ * names the mode and the model, and the library's reason in the debug
+ * text. The only such frame the element can be given is one whose
+ * GstVideoMeta claims rows shorter than the frame's width (a broken
+ * upstream); with interval=2 the model does not run on it (it would refuse
+ * it first), so the renderer meets it. */
+GST_START_TEST (test_render_failed)
+{
+  const gchar *const parts[] = { "Could not render the overlay saliency",
+    fixture.model, NULL
+  };
+  const gchar *const reason[] = { "stride 3 is too small", NULL };
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
+  gint stride[GST_VIDEO_MAX_PLANES] = { 3 };
+  GstVideoInfo info;
+  GstHarness *h;
+  GstBus *bus;
+  GstBuffer *in, *bad, *out;
+
+  video_info_init (&info, "RGB", fixture.width, fixture.height);
+  h = harness_new (guidedbp_new (fixture.model), &info);
+  gst_util_set_object_arg (G_OBJECT (h->element), "render-mode", "overlay");
+  g_object_set (h->element, "interval", 2, NULL);
+  bus = bus_for (h->element);
+  in = buffer_from_rgb (&info, fixture.card);
+  bad = buffer_from_rgb (&info, fixture.card);
+  gst_buffer_add_video_meta_full (bad, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_RGB, fixture.width, fixture.height, 1, offset, stride);
+
+  out = push_pull (h, in);
+  gst_buffer_unref (out);
+  fail_unless_equals_int (gst_harness_push (h, bad), GST_FLOW_ERROR);
+  assert_error_within (bus, 0, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
+      parts, reason);
+
+  gst_buffer_unref (in);
+  harness_teardown_with_bus (h, bus);
+}
+
+GST_END_TEST;
+
 static Suite *
 render_suite (void)
 {
@@ -319,10 +550,15 @@ render_suite (void)
   suite_add_tcase (s, tc);
 
   tcase_add_test (tc, test_defaults);
-  tcase_add_test (tc, test_render_modes);
+  tcase_add_loop_test (tc, test_render_modes, 0,
+      G_N_ELEMENTS (render_fixtures));
   tcase_add_test (tc, test_colormaps_live);
   tcase_add_test (tc, test_smoothing_resets);
   tcase_add_test (tc, test_gradcam_layer_missing);
+  tcase_add_test (tc, test_gradcam_layer);
+  tcase_add_test (tc, test_fold_batch_norm);
+  tcase_add_test (tc, test_gradcam_without_convolution);
+  tcase_add_test (tc, test_render_failed);
 
   return s;
 }

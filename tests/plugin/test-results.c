@@ -16,8 +16,6 @@
 #define META_NAME "GuidedBpMeta"
 #define LABELS "labels/labels-10.txt"
 #define NUM_CLASSES 10
-#define FRAME_DURATION (GST_SECOND / 30)
-#define RESULT_TIMEOUT (60 * GST_SECOND)
 
 static const GstStructure *
 meta_of (GstBuffer * buffer)

@@ -12,8 +12,9 @@
  * checked for shape and sanity only (caps, sizes, padding/alpha bytes,
  * "not flat"), never against reference values.
  *
- * Pipelines use videotestsrc, tee, queue and fakesink: the test needs the
- * system plugin directory next to the build's (see meson.build).
+ * Pipelines use videotestsrc, tee, queue, videoflip and fakesink: the test
+ * needs those stock plugins next to the build's (links to exactly their
+ * files, see meson.build).
  * tests/valgrind/ runs the same element under memcheck and the sanitizers.
  */
 #include <string.h>
