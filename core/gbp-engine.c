@@ -19,8 +19,6 @@
 
 /* Upper bound for the input size: beyond it no classifier is plausible and
  * the buffers would be unreasonable. */
-#define MAX_INPUT_SIZE 8192
-#define MAX_THREADS 1024
 
 struct _GbpEngine {
   GbpTorchModel *model;
@@ -70,37 +68,6 @@ gbp_engine_config_init (GbpEngineConfig * config)
   }
 }
 
-gboolean
-gbp_parse_triplet (const gchar * text, gfloat values[3], GError ** error)
-{
-  g_auto (GStrv) parts = NULL;
-  gfloat parsed[3];
-
-  if (text == NULL)
-    goto invalid;
-  parts = g_strsplit (text, ",", -1);
-  if (g_strv_length (parts) != 3)
-    goto invalid;
-  for (guint i = 0; i < 3; i++) {
-    gchar *end = NULL;
-    gchar *part = g_strstrip (parts[i]);
-
-    errno = 0;
-    parsed[i] = (gfloat) g_ascii_strtod (part, &end);
-    if (*part == '\0' || *end != '\0' || errno != 0 || !isfinite (parsed[i]))
-      goto invalid;
-  }
-  for (guint i = 0; i < 3; i++)
-    values[i] = parsed[i];
-  return TRUE;
-
-invalid:
-  g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
-      "'%s' is not three comma-separated numbers (R,G,B)",
-      text ? text : "(null)");
-  return FALSE;
-}
-
 static gboolean
 validate_config (const GbpEngineConfig * config, GError ** error)
 {
@@ -109,11 +76,12 @@ validate_config (const GbpEngineConfig * config, GError ** error)
         "no model file given");
     return FALSE;
   }
-  if (config->input_width < 1 || config->input_width > MAX_INPUT_SIZE
-      || config->input_height < 1 || config->input_height > MAX_INPUT_SIZE) {
+  if (config->input_width < 1 || config->input_width > GBP_MAX_INPUT_SIZE
+      || config->input_height < 1
+      || config->input_height > GBP_MAX_INPUT_SIZE) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "model input size %ux%u is out of range (1..%u)",
-        config->input_width, config->input_height, MAX_INPUT_SIZE);
+        config->input_width, config->input_height, GBP_MAX_INPUT_SIZE);
     return FALSE;
   }
   for (guint c = 0; c < 3; c++) {
@@ -126,10 +94,10 @@ validate_config (const GbpEngineConfig * config, GError ** error)
       return FALSE;
     }
   }
-  if (config->num_threads > MAX_THREADS) {
+  if (config->num_threads > GBP_MAX_THREADS) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "%u threads is out of range (0..%u)", config->num_threads,
-        MAX_THREADS);
+        GBP_MAX_THREADS);
     return FALSE;
   }
   if (config->precision != GBP_PRECISION_FP32
@@ -349,7 +317,7 @@ gbp_engine_new (const GbpEngineConfig * config, GError ** error)
   engine->input_height = config->input_height;
   engine->target_class = config->target_class;
   engine->num_threads = config->num_threads > 0 ? config->num_threads :
-      MIN (gbp_cpu_count (), MAX_THREADS);
+      MIN (gbp_cpu_count (), GBP_MAX_THREADS);
   engine->input = g_new0 (gfloat, 3 * plane);
   engine->gradient = g_new0 (gfloat, 3 * plane);
   engine->preprocessor = gbp_preprocessor_new (config->input_width,
@@ -429,34 +397,6 @@ gbp_engine_get_num_threads (const GbpEngine * engine)
   return gbp_torch_get_num_threads ();
 }
 
-guint
-gbp_engine_get_num_guided_nodes (const GbpEngine * engine)
-{
-  g_return_val_if_fail (engine != NULL, 0);
-  return engine_stats (engine).guided_nodes;
-}
-
-guint
-gbp_engine_get_num_onednn_convs (const GbpEngine * engine)
-{
-  g_return_val_if_fail (engine != NULL, 0);
-  return engine_stats (engine).onednn_convs;
-}
-
-guint
-gbp_engine_get_num_fused_activations (const GbpEngine * engine)
-{
-  g_return_val_if_fail (engine != NULL, 0);
-  return engine_stats (engine).fused_activations;
-}
-
-guint
-gbp_engine_get_num_winograd_convs (const GbpEngine * engine)
-{
-  g_return_val_if_fail (engine != NULL, 0);
-  return engine_stats (engine).winograd_convs;
-}
-
 const gchar *
 gbp_engine_get_label (const GbpEngine * engine, gint class_index)
 {
@@ -529,11 +469,12 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
 {
   g_autofree gchar *message = NULL;
   GbpTorchStatus status;
-  gint target = engine->target_class;
+  gint target;
   gint chosen = 0;
   gfloat score = 0.0f;
 
   g_return_val_if_fail (engine != NULL && saliency != NULL, FALSE);
+  target = engine->target_class;
 
   if (!gbp_image_validate (image, error))
     return FALSE;

@@ -119,8 +119,6 @@ GST_DEBUG_CATEGORY (gst_guided_bp_debug);
 #define DEFAULT_PROP_DEVICE "cpu"
 #define DEFAULT_PROP_INPUT_WIDTH GBP_DEFAULT_INPUT_SIZE
 #define DEFAULT_PROP_INPUT_HEIGHT GBP_DEFAULT_INPUT_SIZE
-#define DEFAULT_PROP_MEAN "0.485,0.456,0.406"
-#define DEFAULT_PROP_STD "0.229,0.224,0.225"
 #define DEFAULT_PROP_TARGET_CLASS GBP_TARGET_CLASS_TOP
 #define DEFAULT_PROP_NUM_THREADS 0
 #define DEFAULT_PROP_POST_MESSAGES FALSE
@@ -211,10 +209,20 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   GstElementClass *element_class = (GstElementClass *) klass;
   GstBaseTransformClass *trans_class = (GstBaseTransformClass *) klass;
   GstVideoFilterClass *filter_class = (GstVideoFilterClass *) klass;
+  GbpEngineConfig engine_defaults;
+  gchar *default_mean, *default_std;
 
   gobject_class->set_property = gst_guided_bp_set_property;
   gobject_class->get_property = gst_guided_bp_get_property;
   gobject_class->finalize = gst_guided_bp_finalize;
+
+  /* mean and std default to the library's (ImageNet's), written as the
+   * properties take them; the class holds the strings for the process */
+  gbp_engine_config_init (&engine_defaults);
+  default_mean = g_strdup_printf ("%g,%g,%g", engine_defaults.mean[0],
+      engine_defaults.mean[1], engine_defaults.mean[2]);
+  default_std = g_strdup_printf ("%g,%g,%g", engine_defaults.std[0],
+      engine_defaults.std[1], engine_defaults.std[2]);
 
   /**
    * GstGuidedBp:model:
@@ -259,7 +267,8 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_INPUT_WIDTH,
       g_param_spec_uint ("input-width", "Input width",
-          "Width frames are resized to for the model, 1 to 8192 (else "
+          "Width frames are resized to for the model, 1 to "
+          G_STRINGIFY (GBP_MAX_INPUT_SIZE) " (else "
           "starting fails). Applied at the next start",
           0, G_MAXUINT, DEFAULT_PROP_INPUT_WIDTH,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -267,7 +276,8 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_INPUT_HEIGHT,
       g_param_spec_uint ("input-height", "Input height",
-          "Height frames are resized to for the model, 1 to 8192 (else "
+          "Height frames are resized to for the model, 1 to "
+          G_STRINGIFY (GBP_MAX_INPUT_SIZE) " (else "
           "starting fails). Applied at the next start",
           0, G_MAXUINT, DEFAULT_PROP_INPUT_HEIGHT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -279,7 +289,7 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           "[0,1] (ImageNet by default); also a GstValueArray \"<r, g, b>\" "
           "or a Python list. Anything else fails the next start (and reads "
           "back as the last valid value). Applied at the next start",
-          DEFAULT_PROP_MEAN,
+          default_mean,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -289,7 +299,7 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           "by after the mean (ImageNet by default), as for mean; each must "
           "be > 0, and anything else fails the next start (and reads back "
           "as the last valid value). Applied at the next start",
-          DEFAULT_PROP_STD,
+          default_std,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -314,7 +324,8 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           "many times per frame, so when other threads keep a core busy "
           "(async mode's own conversions, encoders, other processes) use "
           "fewer threads than cores, or run with OMP_WAIT_POLICY=passive in "
-          "the environment. 0 to 1024, else starting fails. "
+          "the environment. 0 to " G_STRINGIFY (GBP_MAX_THREADS) ", else "
+          "starting fails. "
           "Applied at the next start",
           0, G_MAXUINT, DEFAULT_PROP_NUM_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -574,13 +585,16 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
 static void
 gst_guided_bp_init (GstGuidedBp * self)
 {
+  GbpEngineConfig engine_defaults;
+
   self->model = g_strdup (gst_guided_bp_default_model ());
   self->labels = g_strdup (DEFAULT_PROP_LABELS);
   self->device = g_strdup (DEFAULT_PROP_DEVICE);
   self->input_width = DEFAULT_PROP_INPUT_WIDTH;
   self->input_height = DEFAULT_PROP_INPUT_HEIGHT;
-  gbp_parse_triplet (DEFAULT_PROP_MEAN, self->mean, NULL);
-  gbp_parse_triplet (DEFAULT_PROP_STD, self->std, NULL);
+  gbp_engine_config_init (&engine_defaults);
+  memcpy (self->mean, engine_defaults.mean, sizeof (self->mean));
+  memcpy (self->std, engine_defaults.std, sizeof (self->std));
   self->target_class = DEFAULT_PROP_TARGET_CLASS;
   self->num_threads = DEFAULT_PROP_NUM_THREADS;
   self->post_messages = DEFAULT_PROP_POST_MESSAGES;
@@ -875,6 +889,7 @@ gst_guided_bp_start (GstBaseTransform * trans)
 {
   GstGuidedBp *self = GST_GUIDED_BP (trans);
   GstGuidedBpStartSettings s;
+  GbpEngineStats stats;
   GError *error = NULL;
 
   gst_guided_bp_start_settings_read (self, &s);
@@ -924,13 +939,12 @@ gst_guided_bp_start (GstBaseTransform * trans)
   self->running_async = s.async;
   GST_OBJECT_UNLOCK (self);
 
+  gbp_engine_get_stats (self->engine, &stats);
   GST_INFO_OBJECT (self, "loaded model '%s': %u classes, %u guided nodes, "
       "%u convolutions on oneDNN (%u fused with their activation), "
       "Grad-CAM %savailable", s.model,
-      gbp_engine_get_num_classes (self->engine),
-      gbp_engine_get_num_guided_nodes (self->engine),
-      gbp_engine_get_num_onednn_convs (self->engine),
-      gbp_engine_get_num_fused_activations (self->engine),
+      gbp_engine_get_num_classes (self->engine), stats.guided_nodes,
+      stats.onednn_convs, stats.fused_activations,
       gbp_engine_has_gradcam (self->engine) ? "" : "not ");
 
   gst_guided_bp_start_settings_clear (&s, FALSE);

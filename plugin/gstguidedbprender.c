@@ -15,28 +15,26 @@
 GType
 gst_guided_bp_render_mode_get_type (void)
 {
-  static const GEnumValue values[] = {
+  /* the nicks of the library's modes are its names, filled in below */
+  static GEnumValue values[] = {
     {GBP_RENDER_GRADIENT,
         "The reference colour gradient: normalized, mid-gray where the "
-          "pixels do not matter", "gradient"},
+          "pixels do not matter", NULL},
     {GBP_RENDER_GRAY,
         "Gray magnitude: max over channels of |gradient|, scaled to its "
-          "99th percentile", "gray"},
-    {GBP_RENDER_POSITIVE, "Positive gradient only, in colour", "positive"},
-    {GBP_RENDER_NEGATIVE, "Negative gradient only, in colour", "negative"},
-    {GBP_RENDER_HEATMAP, "The gray magnitude through the colormap",
-        "heatmap"},
+          "99th percentile", NULL},
+    {GBP_RENDER_POSITIVE, "Positive gradient only, in colour", NULL},
+    {GBP_RENDER_NEGATIVE, "Negative gradient only, in colour", NULL},
+    {GBP_RENDER_HEATMAP, "The gray magnitude through the colormap", NULL},
     {GBP_RENDER_OVERLAY,
-        "The heatmap blended over the original frame (weight: alpha)",
-        "overlay"},
+        "The heatmap blended over the original frame (weight: alpha)", NULL},
     {GBP_RENDER_GRADCAM,
         "Grad-CAM through the colormap, blended over the original frame "
-          "(weight: alpha)", "gradcam"},
+          "(weight: alpha)", NULL},
     {GBP_RENDER_GUIDED_GRADCAM,
         "Guided Grad-CAM: the gradient times Grad-CAM, drawn like gradient",
-        "guided-gradcam"},
-    {GBP_RENDER_GUIDED_GRADCAM_GRAY,
-        "Guided Grad-CAM drawn like gray", "guided-gradcam-gray"},
+        NULL},
+    {GBP_RENDER_GUIDED_GRADCAM_GRAY, "Guided Grad-CAM drawn like gray", NULL},
     {GST_GUIDED_BP_RENDER_NONE,
         "Nothing drawn: the frame passes through unchanged, in place, with "
           "its result in the GuidedBpMeta", "none"},
@@ -45,7 +43,12 @@ gst_guided_bp_render_mode_get_type (void)
   static gsize id = 0;
 
   if (g_once_init_enter (&id)) {
-    GType type = g_enum_register_static ("GstGuidedBpRenderMode", values);
+    GType type;
+
+    for (guint i = 0; values[i].value_name != NULL; i++)
+      if (values[i].value_nick == NULL)
+        values[i].value_nick = gbp_render_mode_get_name (values[i].value);
+    type = g_enum_register_static ("GstGuidedBpRenderMode", values);
 
     g_once_init_leave (&id, type);
   }
@@ -55,27 +58,26 @@ gst_guided_bp_render_mode_get_type (void)
 GType
 gst_guided_bp_colormap_get_type (void)
 {
-  static const GEnumValue values[] = {
-    {GBP_COLORMAP_JET, "MATLAB's classic jet", "jet"},
-    {GBP_COLORMAP_TURBO, "Google's turbo", "turbo"},
-    {GBP_COLORMAP_INFERNO, "matplotlib's inferno", "inferno"},
-    {GBP_COLORMAP_VIRIDIS, "matplotlib's viridis", "viridis"},
+  /* the nicks are the library's names, filled in below */
+  static GEnumValue values[] = {
+    {GBP_COLORMAP_JET, "MATLAB's classic jet", NULL},
+    {GBP_COLORMAP_TURBO, "Google's turbo", NULL},
+    {GBP_COLORMAP_INFERNO, "matplotlib's inferno", NULL},
+    {GBP_COLORMAP_VIRIDIS, "matplotlib's viridis", NULL},
     {0, NULL, NULL},
   };
   static gsize id = 0;
 
   if (g_once_init_enter (&id)) {
-    GType type = g_enum_register_static ("GstGuidedBpColormap", values);
+    GType type;
+
+    for (guint i = 0; values[i].value_name != NULL; i++)
+      values[i].value_nick = gbp_colormap_get_name (values[i].value);
+    type = g_enum_register_static ("GstGuidedBpColormap", values);
 
     g_once_init_leave (&id, type);
   }
   return (GType) id;
-}
-
-gboolean
-gst_guided_bp_render_mode_shows_frame (GbpRenderMode mode)
-{
-  return mode == GBP_RENDER_OVERLAY || mode == GBP_RENDER_GRADCAM;
 }
 
 void
@@ -83,7 +85,7 @@ gst_guided_bp_render_placeholder (GbpRenderMode mode, const GstVideoFrame * in,
     GstVideoFrame * out)
 {
   const GstVideoFormatInfo *finfo = out->info.finfo;
-  const gboolean copy = gst_guided_bp_render_mode_shows_frame (mode);
+  const gboolean copy = gbp_render_mode_needs_frame (mode);
   GbpImage image;
 
   if (copy)

@@ -25,9 +25,6 @@ GType gst_guided_bp_render_mode_get_type (void);
 #define GST_TYPE_GUIDED_BP_COLORMAP (gst_guided_bp_colormap_get_type ())
 GType gst_guided_bp_colormap_get_type (void);
 
-/* TRUE for the modes drawn over the original frame (overlay, gradcam). */
-gboolean gst_guided_bp_render_mode_shows_frame (GbpRenderMode mode);
-
 /* What an output frame shows while there is no saliency to draw yet (the
  * asynchronous mode before its first result): the input frame unchanged
  * for the modes drawn over it, else the gradient mode's neutral mid-gray

@@ -4,6 +4,7 @@
  */
 #include "gstguidedbpsettings.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -44,6 +45,29 @@ number_of (const GValue * value, gfloat * number)
   return isfinite (d) && isfinite (*number);
 }
 
+/* "a,b,c": three finite numbers, white space allowed around each;
+ * @values is written only on success. */
+static gboolean
+parse_comma_separated (const gchar * text, gfloat values[3])
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  gfloat parsed[3];
+
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  for (guint i = 0; i < 3; i++) {
+    gchar *end = NULL;
+    gchar *part = g_strstrip (parts[i]);
+
+    errno = 0;
+    parsed[i] = (gfloat) g_ascii_strtod (part, &end);
+    if (*part == '\0' || *end != '\0' || errno != 0 || !isfinite (parsed[i]))
+      return FALSE;
+  }
+  memcpy (values, parsed, sizeof (parsed));
+  return TRUE;
+}
+
 /* "<r, g, b>" through GStreamer's own GstValueArray parser. */
 static gboolean
 parse_value_array (const gchar * text, gfloat values[3])
@@ -81,7 +105,7 @@ gst_guided_bp_parse_triplet (const gchar * property, const gchar * text,
         inner[len - 1] = '\0';
         memmove (inner, inner + 1, len - 1);
       }
-      ok = gbp_parse_triplet (inner, parsed, NULL);
+      ok = parse_comma_separated (inner, parsed);
     }
   }
   if (!ok) {

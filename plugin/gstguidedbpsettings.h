@@ -12,6 +12,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <guidedbp/gbp-engine.h>
 
 G_BEGIN_DECLS
 
@@ -29,8 +30,8 @@ gboolean gst_guided_bp_check_range (const gchar * property, gdouble value,
     gdouble min, gdouble max, GError ** error);
 
 /* The valid ranges of the properties checked here. */
-#define GST_GUIDED_BP_MAX_INPUT_SIZE 8192
-#define GST_GUIDED_BP_MAX_NUM_THREADS 1024
+#define GST_GUIDED_BP_MAX_INPUT_SIZE GBP_MAX_INPUT_SIZE
+#define GST_GUIDED_BP_MAX_NUM_THREADS GBP_MAX_THREADS
 #define GST_GUIDED_BP_MAX_SMOOTHING 0.99
 
 /* Checks the live properties that have a fixed range: target-class >= -1

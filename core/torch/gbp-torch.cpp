@@ -436,11 +436,8 @@ gbp_torch_model_load (const gchar *path, const GbpTorchLoadOptions *options,
 void
 gbp_torch_model_free (GbpTorchModel *model)
 {
-  try {
-    delete model;
-  } catch (...) {
-    /* a destructor that throws has nowhere to report to */
-  }
+  /* destructors are noexcept: nothing to catch */
+  delete model;
 }
 
 void

@@ -5,11 +5,15 @@
 #pragma once
 
 #include <glib.h>
+#include <guidedbp/gbp-api.h>
 #include <guidedbp/gbp-image.h>
 
 G_BEGIN_DECLS
 
 #define GBP_DEFAULT_INPUT_SIZE 224
+/* The largest input size and thread count gbp_engine_new() accepts. */
+#define GBP_MAX_INPUT_SIZE 8192
+#define GBP_MAX_THREADS 1024
 #define GBP_TARGET_CLASS_TOP (-1)
 
 /**
@@ -145,11 +149,8 @@ typedef struct _GbpEngine GbpEngine;
  * mean/std, one thread per usable CPU, top class, no labels, Grad-CAM at
  * the last convolution (computed once enabled), batch norm folded, kernels
  * tuned, float32. */
+GBP_API
 void gbp_engine_config_init (GbpEngineConfig * config);
-
-/* Parses "a,b,c" (three floats, white space allowed) into @values. */
-gboolean gbp_parse_triplet (const gchar * text, gfloat values[3],
-    GError ** error);
 
 /* Loads and checks the model (one guided forward/backward on a blank
  * frame, which also chooses the kernels with tune_kernels), the labels,
@@ -159,32 +160,21 @@ gboolean gbp_parse_triplet (const gchar * text, gfloat values[3],
  * @num_threads) and, unless @keep_freed_memory is FALSE, glibc malloc's
  * thresholds (see @keep_freed_memory); kernel choices are remembered for
  * the process (see @tune_kernels). */
+GBP_API
 GbpEngine *gbp_engine_new (const GbpEngineConfig * config, GError ** error);
 
+GBP_API
 void gbp_engine_free (GbpEngine * engine);
 
 /* The intra-op thread count a run from the calling thread uses, as libtorch
  * reports it there (at::get_num_threads ()): the engine's count once a run
  * has applied it in this thread (see GbpEngineConfig.num_threads). */
+GBP_API
 guint gbp_engine_get_num_threads (const GbpEngine * engine);
 
 /* Number of classes the model outputs. */
+GBP_API
 guint gbp_engine_get_num_classes (const GbpEngine * engine);
-
-/* Number of ReLU-family graph nodes rewritten to the guided rule. */
-guint gbp_engine_get_num_guided_nodes (const GbpEngine * engine);
-
-/* Number of convolutions running on the oneDNN path with packed weights
- * and blocked activations (0 on CUDA or in a build without it). */
-guint gbp_engine_get_num_onednn_convs (const GbpEngine * engine);
-
-/* Number of guided activations fused into the oneDNN convolution before
- * them (with the residual add between, if any). */
-guint gbp_engine_get_num_fused_activations (const GbpEngine * engine);
-
-/* Number of those convolutions that have run by Winograd's F(2x2, 3x3)
- * (see gbp_torch_model_get_num_winograd_convs()): 0 before the first run. */
-guint gbp_engine_get_num_winograd_convs (const GbpEngine * engine);
 
 /**
  * GbpEngineStats:
@@ -213,15 +203,18 @@ typedef struct {
 } GbpEngineStats;
 
 /* Fills @stats (see #GbpEngineStats). */
+GBP_API
 void gbp_engine_get_stats (const GbpEngine * engine, GbpEngineStats * stats);
 
 /* The kernels each convolution and linear layer runs, one line per layer
  * and input shape, for diagnostics; free with g_free(). */
+GBP_API
 gchar *gbp_engine_describe_kernels (const GbpEngine * engine);
 
 /* Label of @class_index, or NULL without labels or out of range. Reads
  * only the labels, which never change after gbp_engine_new(): safe to call
  * while another thread runs the engine. */
+GBP_API
 const gchar *gbp_engine_get_label (const GbpEngine * engine,
     gint class_index);
 
@@ -229,25 +222,30 @@ const gchar *gbp_engine_get_label (const GbpEngine * engine,
  * (GBP_ERROR_INVALID_ARGUMENT): the engine has no labels, or no class has
  * that label; the message then lists a few labels (similar ones if any).
  * Thread-safe like gbp_engine_get_label(). */
+GBP_API
 gboolean gbp_engine_find_label (const GbpEngine * engine, const gchar * label,
     gint * class_index, GError ** error);
 
 /* Changes the explained class for the next runs: GBP_TARGET_CLASS_TOP or
  * 0 <= @target_class < classes; anything else is GBP_ERROR_INVALID_ARGUMENT
  * and leaves the setting unchanged. */
+GBP_API
 gboolean gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
     GError ** error);
 
 /* TRUE when the model has a Grad-CAM layer (see @gradcam_layer). */
+GBP_API
 gboolean gbp_engine_has_gradcam (const GbpEngine * engine);
 
 /* Computes Grad-CAM in the next runs, or stops. Enabling it on an engine
  * without a Grad-CAM layer is GBP_ERROR_INVALID_ARGUMENT. */
+GBP_API
 gboolean gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
     GError ** error);
 
 /* Resizes and normalizes @image, runs the guided forward/backward and
  * fills @saliency. The engine is not thread-safe: one run at a time. */
+GBP_API
 gboolean gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     GbpSaliency * saliency, GError ** error);
 
@@ -255,6 +253,7 @@ gboolean gbp_engine_run (GbpEngine * engine, const GbpImage * image,
  * probable first (equal ones by class index): writes MIN (@k, classes)
  * class indices to @classes and their probabilities to @scores (either
  * may be NULL) and returns that count. */
+GBP_API
 guint gbp_saliency_get_top_k (const GbpSaliency * saliency, guint k,
     gint * classes, gfloat * scores);
 

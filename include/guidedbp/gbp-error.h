@@ -5,10 +5,12 @@
 #pragma once
 
 #include <glib.h>
+#include <guidedbp/gbp-api.h>
 
 G_BEGIN_DECLS
 
 #define GBP_ERROR (gbp_error_quark ())
+GBP_API
 GQuark gbp_error_quark (void);
 
 /**

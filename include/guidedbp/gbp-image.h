@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <guidedbp/gbp-api.h>
 
 G_BEGIN_DECLS
 
@@ -131,12 +132,14 @@ typedef struct {
 } GbpPixelLayout;
 
 /* The byte layout of @format; @format must be a valid GbpPixelFormat. */
+GBP_API
 const GbpPixelLayout *gbp_pixel_format_get_layout (GbpPixelFormat format);
 
 
 /* TRUE when @image's fields describe a usable image (sizes, strides,
  * planes, format, colorimetry), else sets GBP_ERROR_INVALID_ARGUMENT naming
  * the problem. */
+GBP_API
 gboolean gbp_image_validate (const GbpImage * image, GError ** error);
 
 G_END_DECLS

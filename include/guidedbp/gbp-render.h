@@ -24,6 +24,7 @@
 #pragma once
 
 #include <glib.h>
+#include <guidedbp/gbp-api.h>
 #include <guidedbp/gbp-image.h>
 #include <guidedbp/gbp-engine.h>
 
@@ -64,7 +65,13 @@ typedef enum {
 } GbpRenderMode;
 
 /* TRUE for the modes that need GbpSaliency.cam. */
+GBP_API
 gboolean gbp_render_mode_needs_gradcam (GbpRenderMode mode);
+
+/* TRUE for the modes drawn over the original frame (overlay, gradcam):
+ * gbp_renderer_render() reads its frame argument only for them. */
+GBP_API
+gboolean gbp_render_mode_needs_frame (GbpRenderMode mode);
 
 /**
  * GbpColormap:
@@ -105,41 +112,51 @@ typedef struct _GbpRenderer GbpRenderer;
 
 /* Fills @options with the defaults: gradient, jet, alpha 0.5, no
  * smoothing. */
+GBP_API
 void gbp_render_options_init (GbpRenderOptions * options);
 
 /* TRUE when every field of @options is in range, else sets
  * GBP_ERROR_INVALID_ARGUMENT naming the field. */
+GBP_API
 gboolean gbp_render_options_validate (const GbpRenderOptions * options,
     GError ** error);
 
 /* Lower-case names ("gradient", "jet", ...), or NULL when out of range. */
+GBP_API
 const gchar *gbp_render_mode_get_name (GbpRenderMode mode);
+GBP_API
 const gchar *gbp_colormap_get_name (GbpColormap colormap);
 
 /* The mode or colormap of that name (as the functions above spell it),
  * into @mode or @colormap; an unknown name is GBP_ERROR_INVALID_ARGUMENT
  * with a message that lists the valid names. */
+GBP_API
 gboolean gbp_render_mode_from_name (const gchar * name, GbpRenderMode * mode,
     GError ** error);
+GBP_API
 gboolean gbp_colormap_from_name (const gchar * name, GbpColormap * colormap,
     GError ** error);
 
 /* A renderer keeps scratch buffers and the smoothing history between
  * frames; one per stream. Not thread-safe. It renders on one thread until
  * gbp_renderer_set_num_threads() says otherwise. */
+GBP_API
 GbpRenderer *gbp_renderer_new (void);
 
+GBP_API
 void gbp_renderer_free (GbpRenderer * renderer);
 
 /* Splits each frame's rows over @num_threads threads, 0 for one per CPU
  * the process may use. With the system libtorch they are the OpenMP
  * threads the engine's model runs on in the calling thread (give it
  * gbp_engine_get_num_threads()); the bytes do not depend on the count. */
+GBP_API
 void gbp_renderer_set_num_threads (GbpRenderer * renderer, guint num_threads);
 
 /* Forgets the smoothing history (caps change, flush, discontinuity): the
  * next frame renders as if it were the first. The history is also
  * forgotten when the mode or the saliency's size changes. */
+GBP_API
 void gbp_renderer_reset (GbpRenderer * renderer);
 
 /**
@@ -160,12 +177,14 @@ void gbp_renderer_reset (GbpRenderer * renderer);
  * buffers for a given saliency and output size exist, rendering allocates
  * nothing.
  */
+GBP_API
 gboolean gbp_renderer_render (GbpRenderer * renderer,
     const GbpRenderOptions * options, const GbpSaliency * saliency,
     const GbpImage * frame, GbpImage * out, GError ** error);
 
 /* gbp_renderer_render() with the default options: the reference colour
  * gradient image (see GBP_RENDER_GRADIENT). */
+GBP_API
 gboolean gbp_renderer_render_gradient (GbpRenderer * renderer,
     const GbpSaliency * saliency, GbpImage * out, GError ** error);
 

@@ -157,21 +157,22 @@ START_TEST (test_model_matches_reference)
   const gchar *group = model_groups[_i];
   g_autoptr (GError) error = NULL;
   GbpEngine *engine = engine_for_group (group, NULL, &error);
+  GbpEngineStats stats;
 
   ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
   ck_assert_uint_eq (gbp_engine_get_num_classes (engine),
       gbp_test_fixture_int (group, "num_classes"));
+  gbp_engine_get_stats (engine, &stats);
   g_print ("%-28s ReLU-family nodes rewritten: %u\n", group,
-      gbp_engine_get_num_guided_nodes (engine));
-  ck_assert_uint_eq (gbp_engine_get_num_guided_nodes (engine),
+      stats.guided_nodes);
+  ck_assert_uint_eq (stats.guided_nodes,
       gbp_test_fixture_int (group, "relu_nodes"));
   /* every fixture has convolutions: the comparison below must cover the
    * oneDNN path wherever this build has it */
   g_print ("%-28s convolutions on oneDNN: %u, fused with their "
-      "activation: %u\n", group, gbp_engine_get_num_onednn_convs (engine),
-      gbp_engine_get_num_fused_activations (engine));
+      "activation: %u\n", group, stats.onednn_convs, stats.fused_activations);
   if (gbp_torch_onednn_convs_available ())
-    ck_assert_uint_gt (gbp_engine_get_num_onednn_convs (engine), 0);
+    ck_assert_uint_gt (stats.onednn_convs, 0);
 
   check_against_reference (group, engine, "top");
   check_winograd_allowed (group, engine);
@@ -194,16 +195,17 @@ START_TEST (test_folded_model_matches_reference)
   const gchar *group = model_groups[_i];
   g_autoptr (GError) error = NULL;
   GbpEngine *engine = engine_for_group_folded (group, NULL, TRUE, &error);
+  GbpEngineStats stats;
 
   ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
+  gbp_engine_get_stats (engine, &stats);
   g_print ("%-28s with batch norm folded: convolutions on oneDNN: %u, "
-      "fused with their activation: %u\n", group,
-      gbp_engine_get_num_onednn_convs (engine),
-      gbp_engine_get_num_fused_activations (engine));
+      "fused with their activation: %u\n", group, stats.onednn_convs,
+      stats.fused_activations);
   /* folded, every fixture has a convolution feeding its activation: the
    * comparison below covers the fused op */
   if (gbp_torch_onednn_convs_available ())
-    ck_assert_uint_gt (gbp_engine_get_num_fused_activations (engine), 0);
+    ck_assert_uint_gt (stats.fused_activations, 0);
   check_against_reference (group, engine, "top");
   check_winograd_allowed (group, engine);
   gbp_engine_free (engine);
@@ -692,26 +694,6 @@ START_TEST (test_invalid_image)
 }
 END_TEST
 
-START_TEST (test_parse_triplet)
-{
-  gfloat v[3] = { 7, 7, 7 };
-  g_autoptr (GError) error = NULL;
-
-  ck_assert (gbp_parse_triplet (" 0.5, 1e-1 ,2", v, &error));
-  ck_assert_float_eq (v[0], 0.5f);
-  ck_assert_float_eq (v[1], 0.1f);
-  ck_assert_float_eq (v[2], 2.0f);
-  ck_assert (!gbp_parse_triplet ("1,2", v, &error));
-  ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-  ck_assert (!gbp_parse_triplet ("1,2,x", v, NULL));
-  ck_assert (!gbp_parse_triplet ("1,2,3,4", v, NULL));
-  ck_assert (!gbp_parse_triplet ("1,,3", v, NULL));
-  ck_assert (!gbp_parse_triplet ("1,2,inf", v, NULL));
-  ck_assert_float_eq (v[0], 0.5f);      /* unchanged on failure */
-}
-END_TEST
-
 static Suite *
 engine_suite (void)
 {
@@ -744,7 +726,6 @@ engine_suite (void)
   tcase_add_test (tc, test_result_carries_label);
   tcase_add_test (tc, test_invalid_config);
   tcase_add_test (tc, test_invalid_image);
-  tcase_add_test (tc, test_parse_triplet);
   return s;
 }
 

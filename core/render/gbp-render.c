@@ -120,9 +120,8 @@ gbp_render_mode_needs_gradcam (GbpRenderMode mode)
       || mode == GBP_RENDER_GUIDED_GRADCAM_GRAY;
 }
 
-/* The modes blended over the original frame. */
-static gboolean
-mode_needs_frame (GbpRenderMode mode)
+gboolean
+gbp_render_mode_needs_frame (GbpRenderMode mode)
 {
   return mode == GBP_RENDER_OVERLAY || mode == GBP_RENDER_GRADCAM;
 }
@@ -185,7 +184,7 @@ validate_inputs (const GbpRenderOptions * options,
         "(gbp_engine_set_gradcam_enabled)", mode_names[options->mode]);
     return FALSE;
   }
-  if (!mode_needs_frame (options->mode))
+  if (!gbp_render_mode_needs_frame (options->mode))
     return TRUE;
   if (frame == NULL) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
@@ -288,7 +287,7 @@ gbp_renderer_render (GbpRenderer * renderer,
   gbp_resampler_prepare (&renderer->resampler, map_width, map_height, out);
 
   paint.lut = gbp_colormap_tables[options->colormap];
-  paint.frame = mode_needs_frame (options->mode) ? frame : NULL;
+  paint.frame = gbp_render_mode_needs_frame (options->mode) ? frame : NULL;
   paint.alpha = options->alpha;
   if (out->yuv_format != GBP_YUV_FORMAT_NONE)
     gbp_yuv_coefficients_init (&paint.yuv, &out->colorimetry);
