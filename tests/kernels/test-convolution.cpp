@@ -183,10 +183,16 @@ check_forward (const ConvCase &c, Precision precision, bool non_finite,
   at::Tensor residual = at::randn (ref.sizes ());
   if (post_ops)
     ref = (ref + residual).clamp (0, 6);
-  const std::string backward = guidedbp::conv_backward_candidates (*l.pack, l.src_dims)[0];
+  const size_t count = guidedbp::conv_forward_candidates (*l.pack, l.src_dims,
+      ops).size ();
 
-  for (const std::string &name : guidedbp::conv_forward_candidates (*l.pack, l.src_dims,
-          ops)) {
+  /* listed again for each: which of its Winograd variants oneDNN offers
+   * (2x3 or 4x3) can change from one query to the next */
+  for (size_t i = 0; i < count; i++) {
+    const std::string name = guidedbp::conv_forward_candidates (*l.pack,
+        l.src_dims, ops).at (i);
+    const std::string backward = guidedbp::conv_backward_candidates (*l.pack,
+        l.src_dims)[0];
     auto plan = guidedbp::plan_conv_named (*l.pack, l.src_dims, ops, name, backward);
     ideep::tensor src = in_layout (x, plan->forward.in_desc);
     ideep::tensor dst (plan->forward.out_desc);
@@ -217,10 +223,15 @@ check_backward (const ConvCase &c, Precision precision, bool non_finite,
     grad[1][c.out - 1][grad.size (2) - 1][grad.size (3) - 1] = INFINITY;
   }
   at::Tensor ref = reference_input_gradient (c, l, x, grad);
-  const std::string forward = guidedbp::conv_forward_candidates (*l.pack, l.src_dims,
-      none)[0];
+  const size_t count = guidedbp::conv_backward_candidates (*l.pack,
+      l.src_dims).size ();
 
-  for (const std::string &name : guidedbp::conv_backward_candidates (*l.pack, l.src_dims)) {
+  /* listed again for each, as in check_forward() */
+  for (size_t i = 0; i < count; i++) {
+    const std::string name = guidedbp::conv_backward_candidates (*l.pack,
+        l.src_dims).at (i);
+    const std::string forward = guidedbp::conv_forward_candidates (*l.pack,
+        l.src_dims, none)[0];
     auto plan = guidedbp::plan_conv_named (*l.pack, l.src_dims, none, forward, name);
     /* the gradient comes in the forward's output layout */
     ideep::tensor g = in_layout (grad, plan->forward.out_desc);

@@ -42,6 +42,8 @@ using Plan = ConvPlan;
 const size_t MAX_PLANS = 4;
 const char *const OUR_WINOGRAD = "guidedbp:winograd_2x3";
 const char *const OUR_GEMM = "guidedbp:gemm_col2im";
+/* With precision bf16, the name of a float32 candidate ends in this. */
+const char *const FLOAT32_SUFFIX = " (f32)";
 
 /* What oneDNN's descriptors of one convolution need. */
 struct Shape {
@@ -137,9 +139,17 @@ is_reference (const std::string &name)
 
 /* Whether guidedbp's own kernels (float only) may run the shape. */
 bool
-own_kernels_apply (const ConvPack &pack)
+own_kernels_apply (const Shape &s)
 {
-  return pack.policy.precision == Precision::F32;
+  return s.type == dt::f32;
+}
+
+/* @s with float32 inputs and weights. */
+Shape
+in_float32 (Shape s)
+{
+  s.type = dt::f32;
+  return s;
 }
 
 WinogradGeometry
@@ -160,10 +170,12 @@ struct BackwardOption {
   dnnl::convolution_backward_data::primitive_desc pd;
 };
 
-std::vector<ForwardOption>
-forward_options (const ConvPack &pack, const Shape &s, const PostOps &post_ops)
+/* The candidates in @s.type, their names ending in @suffix, to @options. */
+void
+add_forward_options (const ConvPack &pack, const Shape &s,
+    const PostOps &post_ops, const std::string &suffix,
+    std::vector<ForwardOption> &options)
 {
-  std::vector<ForwardOption> options;
   ideep::engine &engine = ideep::engine::cpu_engine ();
   std::vector<dnnl::algorithm> algorithms = {
     dnnl::algorithm::convolution_direct};
@@ -180,21 +192,37 @@ forward_options (const ConvPack &pack, const Shape &s, const PostOps &post_ops)
       do {
         std::string name = pd.impl_info_str ();
         if (!is_reference (name))
-          options.push_back ({name, Kernel::ONEDNN, pd});
+          options.push_back ({name + suffix, Kernel::ONEDNN, pd});
       } while (pd.next_impl ());
     } catch (const dnnl::error &) {
       /* no implementation of this algorithm for the shape */
     }
   }
-  if (pack.winograd_allowed && own_kernels_apply (pack))
-    options.push_back ({OUR_WINOGRAD, Kernel::WINOGRAD, {}});
+  if (pack.winograd_allowed && own_kernels_apply (s))
+    options.push_back ({OUR_WINOGRAD + suffix, Kernel::WINOGRAD, {}});
+}
+
+/* Why: bfloat16 kernels are not faster on every CPU that has them (on
+ * AVX512_BF16 without AMX, ResNet18's guided pass took longer in bf16
+ * than in float32: bench/README.md), so with precision bf16 the float32
+ * kernels compete too, after the bf16 ones (the untuned choice stays
+ * bf16), and tuning keeps whichever is faster, layer by layer. */
+std::vector<ForwardOption>
+forward_options (const ConvPack &pack, const Shape &s, const PostOps &post_ops)
+{
+  std::vector<ForwardOption> options;
+  add_forward_options (pack, s, post_ops, "", options);
+  if (s.type != dt::f32)
+    add_forward_options (pack, in_float32 (s), post_ops, FLOAT32_SUFFIX,
+        options);
   return options;
 }
 
-std::vector<BackwardOption>
-backward_options (const ConvPack &pack, const Shape &s)
+/* The candidates in @s.type, their names ending in @suffix, to @options. */
+void
+add_backward_options (const ConvPack &pack, const Shape &s,
+    const std::string &suffix, std::vector<BackwardOption> &options)
 {
-  std::vector<BackwardOption> options;
   ideep::engine &engine = ideep::engine::cpu_engine ();
   std::vector<dnnl::algorithm> algorithms = {
     dnnl::algorithm::convolution_direct};
@@ -214,16 +242,26 @@ backward_options (const ConvPack &pack, const Shape &s)
       do {
         std::string name = pd.impl_info_str ();
         if (!is_reference (name))
-          options.push_back ({name, Kernel::ONEDNN, pd});
+          options.push_back ({name + suffix, Kernel::ONEDNN, pd});
       } while (pd.next_impl ());
     } catch (const dnnl::error &) {
       /* no implementation of this algorithm for the shape */
     }
   }
-  if (pack.winograd_allowed && own_kernels_apply (pack))
-    options.push_back ({OUR_WINOGRAD, Kernel::WINOGRAD, {}});
-  if (pack.groups == 1 && own_kernels_apply (pack))
-    options.push_back ({OUR_GEMM, Kernel::GEMM, {}});
+  if (pack.winograd_allowed && own_kernels_apply (s))
+    options.push_back ({OUR_WINOGRAD + suffix, Kernel::WINOGRAD, {}});
+  if (pack.groups == 1 && own_kernels_apply (s))
+    options.push_back ({OUR_GEMM + suffix, Kernel::GEMM, {}});
+}
+
+/* As forward_options(). */
+std::vector<BackwardOption>
+backward_options (const ConvPack &pack, const Shape &s)
+{
+  std::vector<BackwardOption> options;
+  add_backward_options (pack, s, "", options);
+  if (s.type != dt::f32)
+    add_backward_options (pack, in_float32 (s), FLOAT32_SUFFIX, options);
   return options;
 }
 
@@ -582,8 +620,16 @@ plan_conv_named (ConvPack &pack, const ideep::dims &src_dims,
   std::vector<BackwardOption> backwards = backward_options (pack, s);
   size_t f = find_option (forwards, forward);
   size_t b = find_option (backwards, backward);
-  TORCH_CHECK (f < forwards.size () && b < backwards.size (), "no kernel "
-      "named ", forward, " or ", backward, " for this convolution");
+  if (f == forwards.size () || b == backwards.size ()) {
+    std::string known;
+    for (const ForwardOption &o : forwards)
+      known += " [" + o.name + "]";
+    known += " /";
+    for (const BackwardOption &o : backwards)
+      known += " [" + o.name + "]";
+    TORCH_CHECK (false, "no kernel named ", forward, " or ", backward,
+        " for this convolution; it has", known);
+  }
   auto plan = std::make_shared<Plan> ();
   plan->src_dims = src_dims;
   plan->dst_dims = s.dst;
