@@ -299,6 +299,18 @@ def onednn_isa(args):
     return isa
 
 
+def bf16_refusal(args):
+    """Why the engine refuses precision bf16 here (it does below a native
+    bfloat16 ISA tier, by design), or None when it takes it."""
+    model = os.path.join(args.models, args.arch[0] + ".pt")
+    probe = subprocess.run([args.server, model, "1", "notune", "bf16"], input="quit\n",
+                           capture_output=True, text=True)
+    if probe.stdout.startswith("ready"):
+        return None
+    lines = probe.stderr.strip().splitlines()
+    return lines[-1] if lines else f"{args.server} exited with {probe.returncode}"
+
+
 def run_benchmarks(args):
     if args.isa:
         # one child per cap: ONEDNN_MAX_CPU_ISA is read once per process
@@ -325,9 +337,9 @@ def run_benchmarks(args):
     model, flags = cpu_description()
     isa = onednn_isa(args)
     print(f"# CPU: {model}; flags: {' '.join(flags)}; oneDNN dispatches {isa}")
-    if "bf16" in args.precision and not any(t in isa for t in ("bf16", "amx", "fp16")):
-        # the engine refuses bf16 below a native bfloat16 tier (by design)
-        print(f"# no (h) bf16 column: oneDNN's {isa} has no native bfloat16")
+    refusal = bf16_refusal(args) if "bf16" in args.precision else None
+    if refusal:
+        print(f"# no (h) bf16 column: {refusal}")
         args.precision = [p for p in args.precision if p != "bf16"]
     print(f"# {args.threads} threads, 224x224, batch 1; libblas.so.3 -> {blas}; "
           f"{args.busy} busy processes alongside; load average at start "
