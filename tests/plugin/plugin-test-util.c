@@ -522,6 +522,23 @@ wait_guidedbp_message (GstBus * bus, GstClockTime timeout)
   }
 }
 
+void
+frames_append (GString * frames, guint64 timestamp)
+{
+  g_string_append_printf (frames, "%s%" G_GUINT64_FORMAT,
+      frames->len ? " " : "", timestamp / FRAME_DURATION);
+}
+
+void
+assert_frames (GString * frames, const gchar * expected)
+{
+  gchar *text = g_string_free (frames, FALSE);
+
+  fail_unless (g_str_equal (text, expected), "the model ran on frames %s, "
+      "expected %s", text, expected);
+  g_free (text);
+}
+
 guint64
 message_timestamp (GstMessage * message)
 {

@@ -142,6 +142,14 @@ GstMessage *pop_guidedbp_message (GstBus * bus);
 /* Waits up to @timeout for the next "guidedbp" element message. */
 GstMessage *wait_guidedbp_message (GstBus * bus, GstClockTime timeout);
 
+/* Appends the frame of @timestamp (FRAME_DURATION apart) to @frames,
+ * which reads like "0 3 6". */
+void frames_append (GString * frames, guint64 timestamp);
+
+/* Fails unless @frames (freed here) is @expected: the frames the model
+ * ran on. */
+void assert_frames (GString * frames, const gchar * expected);
+
 /* The timestamp (of the explained frame) a "guidedbp" message carries. */
 guint64 message_timestamp (GstMessage * message);
 
