@@ -9,3 +9,4 @@
 Suite *pooling_suite (void);
 Suite *convolution_suite (void);
 Suite *guided_suite (void);
+Suite *linear_suite (void);

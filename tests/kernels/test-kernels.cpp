@@ -19,6 +19,7 @@ main (void)
 
   srunner_add_suite (runner, convolution_suite ());
   srunner_add_suite (runner, guided_suite ());
+  srunner_add_suite (runner, linear_suite ());
   std::printf ("oneDNN ISA cap %s: oneDNN dispatches %s\n",
       cap ? cap : "(none)", guidedbp::onednn_isa_name ().c_str ());
   srunner_run_all (runner, CK_NORMAL);

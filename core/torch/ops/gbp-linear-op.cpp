@@ -44,6 +44,9 @@ struct LinearStep {
   dnnl::primitive primitive;
   ideep::tensor weight;         /* packed for the primitive */
   ideep::tensor::desc in_desc, out_desc, scratchpad_desc;
+  /* the pack's plain weight, when @weight is a view of it: a later plan
+   * may release the pack's reference (plan_linear) */
+  at::Tensor plain_owner;
 };
 
 struct LinearPlan {
@@ -214,17 +217,62 @@ find_option (const std::vector<PrimitiveDesc> &options,
   return options.size ();
 }
 
-/* @pack's weight in @desc, counted. Under the lock. */
-ideep::tensor
-packed (LinearPack &pack, const ideep::tensor::desc &desc)
+/* @pack's weight in @desc for @step, counted. Under the lock. */
+void
+pack_weight (LinearPack &pack, const ideep::tensor::desc &desc, Step &step)
 {
   ideep::tensor from = pack.weight.defined () ? ideep::tensor (
       plain_desc (pack.out_features, pack.in_features),
       pack.weight.data_ptr ()) : pack.plans->source;
-  if (from.get_desc () == desc)
-    return from;
+  if (from.get_desc () == desc) {
+    step.weight = from;
+    if (pack.weight.defined ())
+      step.plain_owner = pack.weight;
+    return;
+  }
   pack.weight_reorders++;
-  return from.reorder_if_differ_in (desc);
+  step.weight = from.reorder_if_differ_in (desc);
+}
+
+Step
+make_step (LinearPack &pack,
+    const dnnl::inner_product_forward::primitive_desc &pd)
+{
+  Step step {pd.impl_info_str (), dnnl::inner_product_forward (pd), {},
+      pd.src_desc (), pd.dst_desc (), pd.scratchpad_desc (), {}};
+  pack_weight (pack, pd.weights_desc (), step);
+  return step;
+}
+
+Step
+make_step (LinearPack &pack,
+    const dnnl::inner_product_backward_data::primitive_desc &pd)
+{
+  Step step {pd.impl_info_str (), dnnl::inner_product_backward_data (pd), {},
+      pd.diff_dst_desc (), pd.diff_src_desc (), pd.scratchpad_desc (), {}};
+  pack_weight (pack, pd.weights_desc (), step);
+  return step;
+}
+
+/* Keeps @plan, the newest, among @pack's plans. Under the lock. */
+std::shared_ptr<Plan>
+keep_plan (LinearPack &pack, std::shared_ptr<Plan> plan)
+{
+  LinearPlans &kept = *pack.plans;
+  const ideep::tensor::desc plain = plain_desc (pack.out_features,
+      pack.in_features);
+
+  /* the pack's plain copy is needed no more unless this plan's kernels
+   * read it: older plans that read it hold it (plain_owner) */
+  if (pack.weight.defined () && plan->forward.weight.get_desc () != plain
+      && plan->backward.weight.get_desc () != plain) {
+    kept.source = plan->forward.weight;
+    pack.weight = at::Tensor ();
+  }
+  if (kept.plans.size () == MAX_PLANS)
+    kept.plans.erase (kept.plans.begin ());
+  kept.plans.push_back (plan);
+  return plan;
 }
 
 /* The plan for a batch of @batch: the one made before, or a new one.
@@ -243,17 +291,8 @@ plan_linear (LinearPack &pack, int64_t batch)
   TORCH_CHECK (!forwards.empty () && !backwards.empty (), "oneDNN has no "
       "inner product kernel for ", pack.in_features, " -> ",
       pack.out_features);
-  auto make_forward = [&] (const dnnl::inner_product_forward::primitive_desc
-      &pd) {
-    return Step {pd.impl_info_str (), dnnl::inner_product_forward (pd),
-        packed (pack, pd.weights_desc ()), pd.src_desc (), pd.dst_desc (),
-        pd.scratchpad_desc ()};
-  };
-  auto make_backward = [&] (const
-      dnnl::inner_product_backward_data::primitive_desc &pd) {
-    return Step {pd.impl_info_str (), dnnl::inner_product_backward_data (pd),
-        packed (pack, pd.weights_desc ()), pd.diff_dst_desc (), pd.diff_src_desc (),
-        pd.scratchpad_desc ()};
+  auto make = [&] (const auto &pd) {
+    return make_step (pack, pd);
   };
   size_t forward = 0, backward = 0;
 
@@ -273,29 +312,17 @@ plan_linear (LinearPack &pack, int64_t batch)
       forward = find_option (forwards, remembered.substr (0, split));
       backward = find_option (backwards, remembered.substr (split + 1));
     } else {
-      forward = tune (forwards, make_forward, pack.bias, batch,
+      forward = tune (forwards, make, pack.bias, batch,
           pack.in_features, pack.out_features, true);
-      backward = tune (backwards, make_backward, pack.bias, batch,
+      backward = tune (backwards, make, pack.bias, batch,
           pack.out_features, pack.in_features, false);
       remember_choice (key, std::string (forwards[forward].impl_info_str ())
           + "\n" + backwards[backward].impl_info_str ());
     }
   }
-  auto plan = std::make_shared<Plan> (Plan {batch,
-        make_forward (forwards[forward]), make_backward (backwards[backward])});
-
-  /* the plain copy is needed no more unless a kernel reads it */
-  const ideep::tensor::desc plain = plain_desc (pack.out_features,
-      pack.in_features);
-  if (pack.weight.defined () && plan->forward.weight.get_desc () != plain
-      && plan->backward.weight.get_desc () != plain) {
-    kept.source = plan->forward.weight;
-    pack.weight = at::Tensor ();
-  }
-  if (kept.plans.size () == MAX_PLANS)
-    kept.plans.erase (kept.plans.begin ());
-  kept.plans.push_back (plan);
-  return plan;
+  return keep_plan (pack, std::make_shared<Plan> (Plan {batch,
+            make_step (pack, forwards[forward]),
+            make_step (pack, backwards[backward])}));
 }
 
 /* The plain float weight: a shape the oneDNN kernels do not take (a 3-D
@@ -386,6 +413,55 @@ onednn_linear_autograd (const at::Tensor &input,
 
 }  // namespace
 #endif /* GBP_HAVE_IDEEP */
+
+std::vector<std::string>
+linear_candidates (LinearPack &pack, int64_t batch, bool forward)
+{
+  std::vector<std::string> names;
+#ifdef GBP_HAVE_IDEEP
+  if (forward)
+    for (const auto &pd : forward_options (pack, batch))
+      names.push_back (pd.impl_info_str ());
+  else
+    for (const auto &pd : backward_options (pack, batch))
+      names.push_back (pd.impl_info_str ());
+#else
+  (void) pack;
+  (void) batch;
+  (void) forward;
+#endif
+  return names;
+}
+
+void
+plan_linear_named (LinearPack &pack, int64_t batch,
+    const std::string &forward, const std::string &backward)
+{
+#ifdef GBP_HAVE_IDEEP
+  std::lock_guard<std::mutex> locked (pack.plans->lock);
+  auto forwards = forward_options (pack, batch);
+  auto backwards = backward_options (pack, batch);
+  size_t f = find_option (forwards, forward);
+  size_t b = find_option (backwards, backward);
+  TORCH_CHECK (f < forwards.size () && b < backwards.size (),
+      "no linear kernel named ", forward, " or ", backward, " for batch ",
+      batch);
+  for (auto it = pack.plans->plans.begin (); it != pack.plans->plans.end ();
+      ++it)
+    if ((*it)->batch == batch) {
+      pack.plans->plans.erase (it);
+      break;
+    }
+  keep_plan (pack, std::make_shared<Plan> (Plan {batch,
+            make_step (pack, forwards[f]), make_step (pack, backwards[b])}));
+#else
+  (void) pack;
+  (void) batch;
+  (void) forward;
+  (void) backward;
+  TORCH_CHECK (false, "this build has no oneDNN linear kernels");
+#endif
+}
 
 std::vector<std::string>
 describe_linear_plans (LinearPack &pack)

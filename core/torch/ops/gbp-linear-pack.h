@@ -40,4 +40,14 @@ struct LinearPack : torch::CustomClassHolder {
  * brgemm:avx512_core, input gradient gemm:jit"). */
 std::vector<std::string> describe_linear_plans (LinearPack &pack);
 
+/* For the kernel tests: the names of oneDNN's @forward (else input
+ * gradient) kernels for a batch of @batch. */
+std::vector<std::string> linear_candidates (LinearPack &pack, int64_t batch,
+    bool forward);
+
+/* For the kernel tests: plans a batch of @batch with the kernels named (as
+ * linear_candidates lists them), as if the tuner had chosen them. */
+void plan_linear_named (LinearPack &pack, int64_t batch,
+    const std::string &forward, const std::string &backward);
+
 }  // namespace guidedbp
