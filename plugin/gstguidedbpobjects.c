@@ -39,6 +39,9 @@ gboolean
 gst_guided_bp_check_objects_settings (gint inference_region, gboolean async,
     guint interval, guint max_objects, GError ** error)
 {
+  if (!gst_guided_bp_check_range ("max-objects", max_objects, 1,
+          GST_GUIDED_BP_MAX_OBJECTS, error))
+    return FALSE;
   if (inference_region != GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST)
     return TRUE;
   /* Why refused rather than supported: a box belongs to its frame (a
@@ -58,8 +61,7 @@ gst_guided_bp_check_objects_settings (gint inference_region, gboolean async,
         "boxes and needs interval=1 (it is %u)", interval);
     return FALSE;
   }
-  return gst_guided_bp_check_range ("max-objects", max_objects, 1,
-      GST_GUIDED_BP_MAX_OBJECTS, error);
+  return TRUE;
 }
 
 void

@@ -37,9 +37,9 @@ GType gst_guided_bp_inference_region_get_type (void);
 /* The valid range of max-objects. */
 #define GST_GUIDED_BP_MAX_OBJECTS GBP_MAX_REGIONS
 
-/* roi-list runs synchronously on every frame: with async or an interval
- * other than 1 it sets @error naming the properties; so does max-objects
- * out of 1..GST_GUIDED_BP_MAX_OBJECTS. Nothing to check for full-frame. */
+/* max-objects out of 1..GST_GUIDED_BP_MAX_OBJECTS sets @error naming it;
+ * roi-list runs synchronously on every frame: with async or an interval
+ * other than 1 it sets @error naming the properties. */
 gboolean gst_guided_bp_check_objects_settings (gint inference_region,
     gboolean async, guint interval, guint max_objects, GError ** error);
 
