@@ -11,6 +11,10 @@
  *                   N engine runs on a W x H frame, RGBX (default) or NV12
  *                   (resize, conversion + guided forward/backward); prints
  *                   the N times in ms on one line
+ *   regions N K W H N runs of K boxes of a W x H RGBX frame in one batch
+ *                   (gbp_engine_run_regions: K crops resized, converted,
+ *                   one guided forward/backward of batch K); prints the N
+ *                   times in ms on one line
  *   forward N       N forward-only passes at the model's input size
  *   rss             peak resident memory of this process in MiB
  *   load            milliseconds the engine took to load, and of them those
@@ -73,6 +77,38 @@ run_guided (GbpEngine * engine, guint n, guint width, guint height,
 
     if (!gbp_engine_run (engine, &frame, &saliency, &error)) {
       fprintf (stderr, "run failed: %s\n", error->message);
+      g_free (frame.data);
+      return FALSE;
+    }
+    times[i] = (g_get_monotonic_time () - start) / 1000.0;
+  }
+  print_times (times, n);
+  g_free (frame.data);
+  return TRUE;
+}
+
+/* K boxes spread over the frame, overlapping, of about a third of its
+ * size each (what a detector finds). */
+static gboolean
+run_regions (GbpEngine * engine, guint n, guint k, guint width,
+    guint height)
+{
+  GbpImage frame = make_frame (width, height, FALSE);
+  g_autofree gdouble *times = g_new (gdouble, n);
+  g_autofree GbpRegion *regions = g_new (GbpRegion, k);
+  g_autofree GbpSaliency *saliencies = g_new (GbpSaliency, k);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < k; i++)
+    regions[i] = (GbpRegion) {
+    (gint) ((i % 4) * width / 5), (gint) ((i / 4) * height / 3),
+          width / 3 + 7 * i, height / 3 + 5 * i};
+  for (guint i = 0; i < n; i++) {
+    gint64 start = g_get_monotonic_time ();
+
+    if (!gbp_engine_run_regions (engine, &frame, regions, k, saliencies,
+            &error)) {
+      fprintf (stderr, "regions run failed: %s\n", error->message);
       g_free (frame.data);
       return FALSE;
     }
@@ -160,12 +196,14 @@ main (int argc, char **argv)
   fflush (stdout);
 
   while (fgets (line, sizeof line, stdin) != NULL) {
-    guint n = 0, w = 0, h = 0;
+    guint n = 0, w = 0, h = 0, k = 0;
     char format[16] = "RGBX";
     gboolean ok = TRUE;
 
     if (sscanf (line, "guided %u %u %u %15s", &n, &w, &h, format) >= 3)
       ok = run_guided (engine, n, w, h, g_str_equal (format, "NV12"));
+    else if (sscanf (line, "regions %u %u %u %u", &n, &k, &w, &h) == 4)
+      ok = run_regions (engine, n, k, w, h);
     else if (sscanf (line, "forward %u", &n) == 1)
       ok = run_forward (model, n, config.input_width, config.input_height);
     else if (strncmp (line, "rss", 3) == 0) {

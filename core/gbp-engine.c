@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "guidedbp/gbp-error.h"
+#include "gbp-engine-private.h"
 #include "gbp-torch.h"
 #include "gbp-heap.h"
 #include "gbp-labels.h"
@@ -20,25 +21,6 @@
 /* Upper bound for the input size: beyond it no classifier is plausible and
  * the buffers would be unreasonable. */
 
-struct _GbpEngine {
-  GbpTorchModel *model;
-  gchar *model_path;
-  guint input_width;
-  guint input_height;
-  guint num_classes;
-  guint num_threads;            /* libtorch's and preprocessing's, >= 1 */
-  gint target_class;
-  gchar **labels;
-
-  GbpPreprocessor *preprocessor;
-  gfloat *input;                /* [3, H, W], reused every frame */
-  gfloat *gradient;             /* [3, H, W], reused every frame */
-  gfloat *probabilities;        /* [num_classes], reused every frame */
-  gfloat *cam;                  /* [cam_height, cam_width] or NULL */
-  gboolean cam_enabled;
-  guint cam_width;
-  guint cam_height;
-};
 
 static const gfloat imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
 static const gfloat imagenet_std[3] = { 0.229f, 0.224f, 0.225f };
@@ -125,8 +107,8 @@ engine_stats (const GbpEngine * engine)
   return stats;
 }
 
-static GbpError
-error_from_torch (GbpTorchStatus status)
+GbpError
+gbp_engine_error_from_torch (GbpTorchStatus status)
 {
   switch (status) {
     case GBP_TORCH_ERROR_INVALID_ARGUMENT:
@@ -194,6 +176,10 @@ probe_model (GbpEngine * engine, GError ** error)
           &engine->cam_height))
     engine->cam = g_new0 (gfloat, (gsize) engine->cam_width
         * engine->cam_height);
+  engine->capacity = 1;
+  engine->targets = g_new0 (gint, 1);
+  engine->classes = g_new0 (gint, 1);
+  engine->scores = g_new0 (gfloat, 1);
   return TRUE;
 }
 
@@ -201,8 +187,8 @@ probe_model (GbpEngine * engine, GError ** error)
  * count is process-wide, but with OpenMP each thread's team has its own
  * size, copied from libtorch's count when the thread first runs a
  * parallel loop: a thread that ran with another engine's count keeps it. */
-static gboolean
-apply_num_threads (GbpEngine * engine, GError ** error)
+gboolean
+gbp_engine_apply_num_threads (GbpEngine * engine, GError ** error)
 {
   g_autofree gchar *message = NULL;
   GbpTorchStatus status;
@@ -211,7 +197,7 @@ apply_num_threads (GbpEngine * engine, GError ** error)
     return TRUE;
   status = gbp_torch_set_num_threads (engine->num_threads, &message);
   if (status != GBP_TORCH_OK) {
-    g_set_error (error, GBP_ERROR, error_from_torch (status),
+    g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
         "cannot use %u threads: %s", engine->num_threads, message);
     return FALSE;
   }
@@ -226,7 +212,7 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   GbpTorchLoadOptions options;
   GbpTorchStatus status;
 
-  if (!apply_num_threads (engine, error))
+  if (!gbp_engine_apply_num_threads (engine, error))
     return FALSE;
   if (!check_model_file (config->model_path, error))
     return FALSE;
@@ -243,7 +229,7 @@ load_model (GbpEngine * engine, const GbpEngineConfig * config,
   status = gbp_torch_model_load (config->model_path, &options, &engine->model,
       &message);
   if (status != GBP_TORCH_OK) {
-    g_set_error (error, GBP_ERROR, error_from_torch (status),
+    g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
         "cannot load model '%s': %s", config->model_path, message);
     return FALSE;
   }
@@ -356,6 +342,9 @@ gbp_engine_free (GbpEngine * engine)
   g_free (engine->gradient);
   g_free (engine->probabilities);
   g_free (engine->cam);
+  g_free (engine->targets);
+  g_free (engine->classes);
+  g_free (engine->scores);
   g_free (engine);
 }
 
@@ -478,7 +467,7 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
 
   if (!gbp_image_validate (image, error))
     return FALSE;
-  if (!apply_num_threads (engine, error))
+  if (!gbp_engine_apply_num_threads (engine, error))
     return FALSE;
 
   gbp_preprocessor_run (engine->preprocessor, image, engine->input);
@@ -487,7 +476,7 @@ gbp_engine_run (GbpEngine * engine, const GbpImage * image,
       &score, engine->probabilities, engine->gradient,
       engine->cam_enabled ? engine->cam : NULL, &message);
   if (status != GBP_TORCH_OK) {
-    g_set_error (error, GBP_ERROR, error_from_torch (status),
+    g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
         "running model '%s' failed: %s", engine->model_path, message);
     return FALSE;
   }

@@ -91,6 +91,15 @@
  *     annotate=true ! videoconvert ! x264enc ! mp4mux ! \
  *     filesink location=explained.mp4
  * ]| A recording with the class and its score drawn in the corner.
+ * |[
+ * gst-launch-1.0 filesrc location=tests/data/faces/astronaut-256.jpg ! \
+ *     jpegdec ! videoconvert ! facedetect display=false ! \
+ *     guidedbp inference-region=roi-list object-class=face \
+ *     render-mode=overlay annotate=true ! videoconvert ! pngenc ! \
+ *     filesink location=/tmp/faces.png
+ * ]| Each face facedetect found explained on its own, the saliency drawn
+ * inside its box (see #GstGuidedBp:inference-region; run in the source
+ * tree).
  */
 
 #include "gstguidedbp.h"
@@ -106,6 +115,7 @@
 #include "gstguidedbpmodel.h"
 #include "gstguidedbpprecision.h"
 #include "gstguidedbpnegotiation.h"
+#include "gstguidedbpobjects.h"
 #include "gstguidedbpprivate.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
@@ -135,6 +145,9 @@ GST_DEBUG_CATEGORY (gst_guided_bp_debug);
 #define DEFAULT_PROP_TOP_K 5
 #define DEFAULT_PROP_TARGET_LABEL NULL
 #define DEFAULT_PROP_ANNOTATE FALSE
+#define DEFAULT_PROP_INFERENCE_REGION GST_GUIDED_BP_INFERENCE_REGION_FULL_FRAME
+#define DEFAULT_PROP_OBJECT_CLASS ""
+#define DEFAULT_PROP_MAX_OBJECTS 16
 
 enum
 {
@@ -162,6 +175,9 @@ enum
   PROP_TOP_K,
   PROP_TARGET_LABEL,
   PROP_ANNOTATE,
+  PROP_INFERENCE_REGION,
+  PROP_OBJECT_CLASS,
+  PROP_MAX_OBJECTS,
 };
 
 /* GstVideoFilter rather than plain GstBaseTransform: it parses the caps
@@ -198,6 +214,8 @@ static gboolean gst_guided_bp_sink_event (GstBaseTransform * trans,
     GstEvent * event);
 static gboolean gst_guided_bp_query_upstream_caps (GstGuidedBp * self,
     GstQuery * query);
+static gboolean gst_guided_bp_transform_meta (GstBaseTransform * trans,
+    GstBuffer * outbuf, GstMeta * meta, GstBuffer * inbuf);
 static gboolean gst_guided_bp_set_info (GstVideoFilter * filter,
     GstCaps * incaps, GstVideoInfo * in_info, GstCaps * outcaps,
     GstVideoInfo * out_info);
@@ -553,10 +571,64 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstGuidedBp:inference-region:
+   *
+   * `roi-list` explains every object an upstream detector found instead of
+   * the whole frame: each #GstVideoRegionOfInterestMeta of the buffer (of
+   * the #GstGuidedBp:object-class types), clamped to the frame, is cropped,
+   * resized to the model's input exactly as a whole frame is, and
+   * explained (its top class, or the target); all boxes of a frame go
+   * through the model in one batch of at most #GstGuidedBp:max-objects.
+   * Each box's meta gets a param structure named `guidedbp` (class,
+   * score, label, top-classes, top-scores, top-labels, as in the
+   * GuidedBpMeta); the buffer's GuidedBpMeta lists the boxes explained
+   * (`roi-ids`) and counts those skipped (`rois-skipped`) and invalid
+   * (`rois-invalid`). Each box's saliency is drawn inside its box; outside
+   * the boxes the frame is left as it came in. Smoothing follows each box
+   * id (a tracker upstream keeps them) and starts over for a new id.
+   * Zero-sized boxes and boxes wholly outside the frame are not explained;
+   * a frame whose boxes all are passes unchanged, with a warning the
+   * first time. Needs #GstGuidedBp:async false and #GstGuidedBp:interval 1
+   * (else the start, or streaming, fails naming them).
+   */
+  g_object_class_install_property (gobject_class, PROP_INFERENCE_REGION,
+      g_param_spec_enum ("inference-region", "Inference region",
+          "What is explained: full-frame (default), or roi-list: every "
+          "GstVideoRegionOfInterestMeta box (see object-class), in one "
+          "batch, each result a \"guidedbp\" param of its meta and its "
+          "saliency drawn inside its box, the frame unchanged outside the "
+          "boxes. roi-list needs async=false and interval=1, else starting, "
+          "or streaming, fails. Takes effect from the next frame",
+          GST_TYPE_GUIDED_BP_INFERENCE_REGION, DEFAULT_PROP_INFERENCE_REGION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_OBJECT_CLASS,
+      g_param_spec_string ("object-class", "Object class",
+          "With inference-region=roi-list, explain only the boxes whose "
+          "region-of-interest type is in this comma-separated list (e.g. "
+          "\"face,person\"); \"\" or NULL (default): every box. Takes "
+          "effect from the next frame",
+          DEFAULT_PROP_OBJECT_CLASS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  g_object_class_install_property (gobject_class, PROP_MAX_OBJECTS,
+      g_param_spec_uint ("max-objects", "Maximum objects",
+          "With inference-region=roi-list, the most boxes of a frame "
+          "explained (the batch size); further boxes are skipped and "
+          "counted in the GuidedBpMeta's rois-skipped. 1 to 256, else "
+          "starting, or streaming, fails. Takes effect from the next frame",
+          0, G_MAXUINT, DEFAULT_PROP_MAX_OBJECTS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
   gst_guided_bp_meta_register ();
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_RENDER_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_COLORMAP, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_PRECISION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_GUIDED_BP_INFERENCE_REGION, 0);
 
   gst_element_class_set_static_metadata (element_class,
       "Guided Backpropagation saliency", "Filter/Effect/Video/Analyzer",
@@ -576,6 +648,8 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   /* Only render-mode none runs in place (see gst_guided_bp_set_in_place);
    * this replaces GstVideoFilter's, which would map the frame writable. */
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_guided_bp_transform_ip);
+  trans_class->transform_meta =
+      GST_DEBUG_FUNCPTR (gst_guided_bp_transform_meta);
 
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_guided_bp_set_info);
   filter_class->transform_frame =
@@ -611,6 +685,9 @@ gst_guided_bp_init (GstGuidedBp * self)
   self->top_k = DEFAULT_PROP_TOP_K;
   self->target_label = g_strdup (DEFAULT_PROP_TARGET_LABEL);
   self->annotate = DEFAULT_PROP_ANNOTATE;
+  self->inference_region = DEFAULT_PROP_INFERENCE_REGION;
+  self->object_class = g_strdup (DEFAULT_PROP_OBJECT_CLASS);
+  self->max_objects = DEFAULT_PROP_MAX_OBJECTS;
   gst_guided_bp_latency_reset (&self->latency);
 
   /* QoS: GstBaseTransform drops a frame that is already late when it
@@ -630,6 +707,7 @@ gst_guided_bp_finalize (GObject * object)
   g_free (self->device);
   g_free (self->gradcam_layer);
   g_free (self->target_label);
+  g_free (self->object_class);
   g_free (self->invalid_mean);
   g_free (self->invalid_std);
   g_free (self->refused_offer);
@@ -792,6 +870,20 @@ gst_guided_bp_set_property (GObject * object, guint prop_id,
       self->annotate = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_INFERENCE_REGION:
+      GST_OBJECT_LOCK (self);
+      self->inference_region = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_OBJECT_CLASS:
+      gst_guided_bp_set_string (self, &self->object_class, value,
+          DEFAULT_PROP_OBJECT_CLASS);
+      break;
+    case PROP_MAX_OBJECTS:
+      GST_OBJECT_LOCK (self);
+      self->max_objects = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -876,6 +968,15 @@ gst_guided_bp_get_property (GObject * object, guint prop_id,
       break;
     case PROP_ANNOTATE:
       g_value_set_boolean (value, self->annotate);
+      break;
+    case PROP_INFERENCE_REGION:
+      g_value_set_enum (value, self->inference_region);
+      break;
+    case PROP_OBJECT_CLASS:
+      g_value_set_string (value, self->object_class);
+      break;
+    case PROP_MAX_OBJECTS:
+      g_value_set_uint (value, self->max_objects);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1001,6 +1102,7 @@ gst_guided_bp_stop (GstBaseTransform * trans)
   g_clear_pointer (&self->engine, gbp_engine_free);
   g_clear_pointer (&self->renderer, gbp_renderer_free);
   g_clear_pointer (&self->annotator, gst_guided_bp_annotator_free);
+  gst_guided_bp_objects_clear (self);
   g_clear_pointer (&self->engine_model, g_free);
   g_clear_pointer (&self->resolved_label, g_free);
   self->has_saliency = FALSE;
@@ -1097,6 +1199,19 @@ gst_guided_bp_sink_event (GstBaseTransform * trans, GstEvent * event)
     }
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* Output frames have the input's size and orientation, so the boxes of
+ * the regions of interest still hold: they are kept (with their params),
+ * for inference-region=roi-list to add its own and for elements after. */
+static gboolean
+gst_guided_bp_transform_meta (GstBaseTransform * trans, GstBuffer * outbuf,
+    GstMeta * meta, GstBuffer * inbuf)
+{
+  if (meta->info->api == GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)
+    return TRUE;
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->transform_meta (trans,
+      outbuf, meta, inbuf);
 }
 
 /* The engine takes any frame size, so new caps need only a check and a new

@@ -56,6 +56,9 @@ struct _GstGuidedBp
   gboolean async;
   guint top_k;
   gboolean annotate;
+  gint inference_region;        /* GstGuidedBpInferenceRegion */
+  gchar *object_class;          /* "" for every ROI type */
+  guint max_objects;
 
   /* Measured processing times and whether the running engine is
    * asynchronous, under the object lock (the latency query comes from any
@@ -85,7 +88,30 @@ struct _GstGuidedBp
    * latest result taken from it. */
   GstGuidedBpWorker *worker;
   GstGuidedBpSaliency *result;
+
+  /* inference-region roi-list (gstguidedbpobjects.c): a renderer per ROI
+   * id, for its own smoothing history; whether the all-invalid warning
+   * was posted. Streaming thread. */
+  GHashTable *object_renderers;
+  GbpRenderer *object_scratch;
+  gboolean warned_invalid_objects;
 };
+
+/* The live properties, copied under the object lock for one frame. */
+typedef struct
+{
+  gint render_mode;
+  GbpRenderOptions options;
+  gint target_class;
+  gchar *target_label;
+  gboolean post_messages;
+  guint interval;
+  guint top_k;
+  gboolean annotate;
+  gint inference_region;
+  gchar *object_class;
+  guint max_objects;
+} GstGuidedBpFrameSettings;
 
 /* gstguidedbpstream.c */
 

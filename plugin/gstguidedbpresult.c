@@ -89,6 +89,29 @@ gst_guided_bp_result_fill (GstStructure * s, const GbpEngine * engine,
 }
 
 void
+gst_guided_bp_result_fill_object (GstStructure * s, const GbpEngine * engine,
+    const GbpSaliency * saliency, guint top_k)
+{
+  gst_structure_set (s,
+      "class", G_TYPE_INT, saliency->class_index,
+      "score", G_TYPE_DOUBLE, (gdouble) saliency->score, NULL);
+  if (saliency->label != NULL)
+    gst_structure_set (s, "label", G_TYPE_STRING, saliency->label, NULL);
+  fill_top_k (s, engine, saliency, top_k);
+}
+
+static void
+timing_fill (GstStructure * s, const GstGuidedBpTiming * timing)
+{
+  gst_structure_set (s,
+      "timestamp", G_TYPE_UINT64, (guint64) timing->timestamp,
+      "stream-time", G_TYPE_UINT64, (guint64) timing->stream_time,
+      "running-time", G_TYPE_UINT64, (guint64) timing->running_time,
+      "processing-time", G_TYPE_UINT64, (guint64) timing->processing_time,
+      NULL);
+}
+
+void
 gst_guided_bp_meta_register (void)
 {
   static gsize registered = 0;
@@ -119,4 +142,27 @@ gst_guided_bp_meta_add (GstBuffer * buffer, const GbpEngine * engine,
   meta = gst_buffer_add_custom_meta (buffer, GST_GUIDED_BP_META_NAME);
   gst_guided_bp_result_fill (gst_custom_meta_get_structure (meta), engine,
       saliency, timing, top_k);
+}
+
+static gboolean
+copy_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  gst_structure_id_set_value (user_data, field, value);
+  return TRUE;
+}
+
+void
+gst_guided_bp_meta_add_objects (GstBuffer * buffer,
+    const GstStructure * objects, const GstGuidedBpTiming * timing)
+{
+  GstCustomMeta *meta;
+  GstStructure *s;
+
+  meta = gst_buffer_get_custom_meta (buffer, GST_GUIDED_BP_META_NAME);
+  if (meta != NULL)
+    gst_buffer_remove_meta (buffer, (GstMeta *) meta);
+  meta = gst_buffer_add_custom_meta (buffer, GST_GUIDED_BP_META_NAME);
+  s = gst_custom_meta_get_structure (meta);
+  timing_fill (s, timing);
+  gst_structure_foreach (objects, copy_field, s);
 }

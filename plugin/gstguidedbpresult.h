@@ -54,6 +54,13 @@ void gst_guided_bp_result_fill (GstStructure * s, const GbpEngine * engine,
     const GbpSaliency * saliency, const GstGuidedBpTiming * timing,
     guint top_k);
 
+/* Sets on @s what describes one object's @saliency: class, score, label
+ * (with labels), top-classes, top-scores, top-labels (with labels), as
+ * gst_guided_bp_result_fill() does; no timing. The `guidedbp` param of a
+ * GstVideoRegionOfInterestMeta. */
+void gst_guided_bp_result_fill_object (GstStructure * s,
+    const GbpEngine * engine, const GbpSaliency * saliency, guint top_k);
+
 /* Registers the GuidedBpMeta custom meta (once; any thread). */
 void gst_guided_bp_meta_register (void);
 
@@ -61,5 +68,10 @@ void gst_guided_bp_meta_register (void);
 void gst_guided_bp_meta_add (GstBuffer * buffer, const GbpEngine * engine,
     const GbpSaliency * saliency, const GstGuidedBpTiming * timing,
     guint top_k);
+
+/* Adds a GuidedBpMeta to the writable @buffer with @timing and the fields
+ * of @objects (roi-ids, rois-skipped, ...; see gstguidedbpobjects.h). */
+void gst_guided_bp_meta_add_objects (GstBuffer * buffer,
+    const GstStructure * objects, const GstGuidedBpTiming * timing);
 
 G_END_DECLS

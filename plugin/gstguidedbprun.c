@@ -23,11 +23,13 @@ run_error (GstElement * element, GQuark domain, gint code, gchar * text,
   return message;
 }
 
-gboolean
-gst_guided_bp_run (GstElement * element, GbpEngine * engine,
+/* Runs @image (@n_regions 0) or its @regions, after applying @wanted. */
+static gboolean
+run_engine (GstElement * element, GbpEngine * engine,
     const gchar * model, GstGuidedBpRunSettings * applied,
     const GstGuidedBpRunSettings * wanted, const GbpImage * image,
-    GbpSaliency * saliency, GstMessage ** error_message)
+    const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
+    GstMessage ** error_message)
 {
   GError *error = NULL;
 
@@ -46,7 +48,9 @@ gst_guided_bp_run (GstElement * element, GbpEngine * engine,
     applied->gradcam = wanted->gradcam;
   }
 
-  if (!gbp_engine_run (engine, image, saliency, &error))
+  if (n_regions == 0 ? !gbp_engine_run (engine, image, saliencies, &error)
+      : !gbp_engine_run_regions (engine, image, regions, n_regions,
+          saliencies, &error))
     goto run_failed;
 
   return TRUE;
@@ -74,9 +78,34 @@ run_failed:
   {
     *error_message = run_error (element, GST_LIBRARY_ERROR,
         GST_LIBRARY_ERROR_FAILED,
+        n_regions == 0 ?
         g_strdup_printf ("Guided backpropagation failed with model '%s'",
-            model), error);
+            model) :
+        g_strdup_printf ("Guided backpropagation of %u objects failed with "
+            "model '%s'", n_regions, model), error);
     g_clear_error (&error);
     return FALSE;
   }
+}
+
+gboolean
+gst_guided_bp_run (GstElement * element, GbpEngine * engine,
+    const gchar * model, GstGuidedBpRunSettings * applied,
+    const GstGuidedBpRunSettings * wanted, const GbpImage * image,
+    GbpSaliency * saliency, GstMessage ** error_message)
+{
+  return run_engine (element, engine, model, applied, wanted, image, NULL, 0,
+      saliency, error_message);
+}
+
+gboolean
+gst_guided_bp_run_regions (GstElement * element, GbpEngine * engine,
+    const gchar * model, GstGuidedBpRunSettings * applied,
+    const GstGuidedBpRunSettings * wanted, const GbpImage * image,
+    const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
+    GstMessage ** error_message)
+{
+  g_return_val_if_fail (n_regions > 0, FALSE);
+  return run_engine (element, engine, model, applied, wanted, image, regions,
+      n_regions, saliencies, error_message);
 }

@@ -34,4 +34,12 @@ gboolean gst_guided_bp_run (GstElement * element, GbpEngine * engine,
     const GstGuidedBpRunSettings * wanted, const GbpImage * image,
     GbpSaliency * saliency, GstMessage ** error_message);
 
+/* gst_guided_bp_run() on @n_regions (>= 1) regions of @image in one batch
+ * (gbp_engine_run_regions()): @saliencies[i] for @regions[i]. */
+gboolean gst_guided_bp_run_regions (GstElement * element, GbpEngine * engine,
+    const gchar * model, GstGuidedBpRunSettings * applied,
+    const GstGuidedBpRunSettings * wanted, const GbpImage * image,
+    const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
+    GstMessage ** error_message);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gstguidedbpmodel.h"
+#include "gstguidedbpobjects.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
 
@@ -40,6 +41,8 @@ gst_guided_bp_start_settings_read (GstGuidedBp * self,
   s->interval = self->interval;
   s->async = self->async;
   s->none = self->render_mode == GST_GUIDED_BP_RENDER_NONE;
+  s->inference_region = self->inference_region;
+  s->max_objects = self->max_objects;
   gst_guided_bp_latency_reset (&self->latency);
   GST_OBJECT_UNLOCK (self);
 
@@ -85,5 +88,7 @@ gst_guided_bp_start_settings_check (const GstGuidedBpStartSettings * s,
       && gst_guided_bp_check_range ("num-threads", config->num_threads, 0,
       GST_GUIDED_BP_MAX_NUM_THREADS, error)
       && gst_guided_bp_check_live_values (config->target_class, s->alpha,
-      s->smoothing, s->interval, error);
+      s->smoothing, s->interval, error)
+      && gst_guided_bp_check_objects_settings (s->inference_region, s->async,
+      s->interval, s->max_objects, error);
 }

@@ -27,6 +27,8 @@ typedef struct
   guint interval;
   gboolean async;
   gboolean none;
+  gint inference_region;
+  guint max_objects;
 } GstGuidedBpStartSettings;
 
 /* Copies the properties under the object lock into @s (an engine

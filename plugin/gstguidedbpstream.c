@@ -13,23 +13,13 @@
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmessage.h"
 #include "gstguidedbpnegotiation.h"
+#include "gstguidedbpobjects.h"
 #include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
 
 #define GST_CAT_DEFAULT gst_guided_bp_debug
 
-/* The live properties, copied under the object lock for one frame. */
-typedef struct
-{
-  gint render_mode;
-  GbpRenderOptions options;
-  gint target_class;
-  gchar *target_label;
-  gboolean post_messages;
-  guint interval;
-  guint top_k;
-  gboolean annotate;
-} FrameSettings;
+typedef GstGuidedBpFrameSettings FrameSettings;
 
 static void
 frame_settings_read (GstGuidedBp * self, FrameSettings * settings)
@@ -48,6 +38,9 @@ frame_settings_read (GstGuidedBp * self, FrameSettings * settings)
   settings->interval = self->interval;
   settings->top_k = self->top_k;
   settings->annotate = self->annotate;
+  settings->inference_region = self->inference_region;
+  settings->object_class = g_strdup (self->object_class);
+  settings->max_objects = self->max_objects;
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -55,6 +48,7 @@ static void
 frame_settings_clear (FrameSettings * settings)
 {
   g_clear_pointer (&settings->target_label, g_free);
+  g_clear_pointer (&settings->object_class, g_free);
 }
 
 void
@@ -62,6 +56,7 @@ gst_guided_bp_restart (GstGuidedBp * self)
 {
   if (self->renderer != NULL)
     gbp_renderer_reset (self->renderer);
+  gst_guided_bp_objects_reset (self);
   self->frames_since_run = G_MAXUINT;
 }
 
@@ -226,6 +221,10 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
     GST_DEBUG_OBJECT (self, "discontinuity: starting afresh");
     gst_guided_bp_restart (self);
   }
+
+  if (settings->inference_region == GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST)
+    return gst_guided_bp_process_objects (self, inframe, outframe, &in_image,
+        &out_image, &run_settings, settings);
 
   /* Every interval-th frame is a model frame. */
   run = self->frames_since_run >= settings->interval;

@@ -17,6 +17,9 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests
   check
+  # per-object explanations (inference-region=roi-list): a real detector,
+  # facedetect, and its cascade files, in the pipeline and Python tests
+  gstreamer1.0-opencv opencv-data gir1.2-gst-plugins-base-1.0
   # the Python example (pipelines/apps/live-meta.py): PyGObject, GStreamer's
   # typelib and its Python overrides
   python3-gi gir1.2-gstreamer-1.0 python3-gst-1.0

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <guidedbp/gbp-api.h>
 #include <guidedbp/gbp-image.h>
+#include <guidedbp/gbp-region.h>
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,8 @@ G_BEGIN_DECLS
 #define GBP_MAX_INPUT_SIZE 8192
 #define GBP_MAX_THREADS 1024
 #define GBP_TARGET_CLASS_TOP (-1)
+/* The most regions one gbp_engine_run_regions() takes. */
+#define GBP_MAX_REGIONS 256
 
 /**
  * GbpPrecision:
@@ -248,6 +251,24 @@ gboolean gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
 GBP_API
 gboolean gbp_engine_run (GbpEngine * engine, const GbpImage * image,
     GbpSaliency * saliency, GError ** error);
+
+/* Explains each of @n_regions regions of @image as if it were a frame of
+ * its own, in one batch through the model: each region is clamped to the
+ * image (gbp_region_clamp()), its crop resized and normalized exactly as
+ * gbp_engine_run() does a whole image, and the @n_regions crops go through
+ * the model's forward and guided backward together (batch @n_regions),
+ * each explaining its own top class, or the target class. Fills
+ * @saliencies[i] for @regions[i]: the same class, score and, to float
+ * rounding, gradient as gbp_engine_run() on that crop alone. Everything in
+ * them is borrowed from the engine until its next run (of either kind).
+ * Errors (GBP_ERROR_INVALID_ARGUMENT): an invalid image, @n_regions 0 or
+ * above GBP_MAX_REGIONS, or a region that is zero-sized or wholly outside
+ * the image (the message names its index); no region is run then. The
+ * engine's buffers grow to the largest batch run and stay. */
+GBP_API
+gboolean gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
+    const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
+    GError ** error);
 
 /* The @k most probable classes of the run that filled @saliency, most
  * probable first (equal ones by class index): writes MIN (@k, classes)

@@ -10,6 +10,7 @@
 
 #include <guidedbp/gbp-error.h>
 #include <guidedbp/gbp-image.h>
+#include <guidedbp/gbp-region.h>
 #include <guidedbp/gbp-engine.h>
 #include <guidedbp/gbp-render.h>
 #include <guidedbp/gbp-version.h>

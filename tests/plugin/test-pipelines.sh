@@ -109,6 +109,25 @@ run three-up-file "$pipelines/three-up.sh" \
   INPUT="$out/input.webm" OUTPUT="$out/three-up.webm" WIDTH=96 HEIGHT=64 \
   && check_file "$out/three-up.webm" $webm_magic
 
+# A real detector: facedetect's face boxes, each explained by guidedbp
+# (inference-region=roi-list); the message lists the boxes and their results.
+run explain-faces "$pipelines/explain-faces.sh" OUTPUT="$out/faces.png" \
+  GST_LAUNCH="gst-launch-1.0 -m" GBP_PROPS="$GBP_PROPS post-messages=true" \
+  && check_file "$out/faces.png" $png_magic
+if [ -s "$out/faces.png" ]; then
+  if [ "$(png_size "$out/faces.png")" != 256x256 ]; then
+    echo "FAIL: faces.png is $(png_size "$out/faces.png"), expected 256x256"
+    failures=$((failures + 1))
+  fi
+  if ! grep -q 'roi-ids=(int)< 0 >, rois-skipped=(uint)0, rois-invalid=(uint)0' \
+      "$out/explain-faces.log" || ! grep -qF 'objects=(structure)< "guidedbp\,\ class' \
+      "$out/explain-faces.log"; then
+    echo "FAIL: explain-faces explained no face (log: $out/explain-faces.log)"
+    cat "$out/explain-faces.log"
+    failures=$((failures + 1))
+  fi
+fi
+
 # One output frame per input frame, at the input's size.
 [ -s "$out/image.png" ] && [ "$(png_size "$out/image.png")" != 97x61 ] && {
   echo "FAIL: image.png is $(png_size "$out/image.png"), expected 97x61"
