@@ -179,7 +179,8 @@ boxes_clear (Boxes * boxes)
   g_free (boxes->first_invalid);
 }
 
-/* The per-buffer fields: roi-ids, rois-skipped, rois-invalid. */
+/* The per-buffer fields: roi-ids, rois-skipped, rois-invalid (objects
+ * comes with the results: add_objects). */
 static GstStructure *
 boxes_structure (const Boxes * boxes)
 {
@@ -328,12 +329,39 @@ account (GstGuidedBp * self, GstClockTime pts, GstClockTime elapsed,
         gst_message_new_latency (GST_OBJECT_CAST (self)));
 }
 
+/* Adds to @fields "objects": each box's guidedbp param with its box
+ * (roi-id, x, y, w, h as upstream gave them), in the order of roi-ids.
+ * Applications read every box here; looked up by id, boxes that share an
+ * id (facedetect's are all 0) would give the first one's. */
+static void
+add_objects (GstStructure * fields, const Boxes * boxes)
+{
+  GValue objects = G_VALUE_INIT;
+
+  gst_value_array_init (&objects, boxes->boxes->len);
+  for (guint i = 0; i < boxes->boxes->len; i++) {
+    GstVideoRegionOfInterestMeta *meta =
+        g_array_index (boxes->boxes, Box, i).meta;
+    GstStructure *object = gst_structure_copy
+        (gst_video_region_of_interest_meta_get_param (meta,
+            GST_GUIDED_BP_ROI_PARAM_NAME));
+    GValue item = G_VALUE_INIT;
+
+    gst_structure_set (object, "roi-id", G_TYPE_INT, meta->id,
+        "x", G_TYPE_UINT, meta->x, "y", G_TYPE_UINT, meta->y,
+        "w", G_TYPE_UINT, meta->w, "h", G_TYPE_UINT, meta->h, NULL);
+    g_value_init (&item, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&item, object);
+    gst_value_array_append_and_take_value (&objects, &item);
+  }
+  gst_structure_take_value (fields, "objects", &objects);
+}
+
 static void
 post_message (GstGuidedBp * self, const GstStructure * fields,
-    const Boxes * boxes, const GstGuidedBpTiming * timing)
+    const GstGuidedBpTiming * timing)
 {
   GstStructure *s = gst_structure_copy (fields);
-  GValue objects = G_VALUE_INIT;
 
   gst_structure_set (s,
       "timestamp", G_TYPE_UINT64, (guint64) timing->timestamp,
@@ -341,20 +369,6 @@ post_message (GstGuidedBp * self, const GstStructure * fields,
       "running-time", G_TYPE_UINT64, (guint64) timing->running_time,
       "processing-time", G_TYPE_UINT64, (guint64) timing->processing_time,
       NULL);
-  /* each box's param, in the order of roi-ids */
-  gst_value_array_init (&objects, boxes->boxes->len);
-  for (guint i = 0; i < boxes->boxes->len; i++) {
-    GstVideoRegionOfInterestMeta *meta =
-        g_array_index (boxes->boxes, Box, i).meta;
-    GValue item = G_VALUE_INIT;
-
-    g_value_init (&item, GST_TYPE_STRUCTURE);
-    g_value_set_boxed (&item,
-        gst_video_region_of_interest_meta_get_param (meta,
-            GST_GUIDED_BP_ROI_PARAM_NAME));
-    gst_value_array_append_and_take_value (&objects, &item);
-  }
-  gst_structure_take_value (s, "objects", &objects);
   gst_element_post_message (GST_ELEMENT_CAST (self),
       gst_message_new_element (GST_OBJECT_CAST (self), s));
 }
@@ -405,6 +419,7 @@ gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
     }
     gst_guided_bp_timing_init (&timing, &GST_BASE_TRANSFORM (self)->segment,
         pts, 0);
+    add_objects (fields, &boxes);
     gst_guided_bp_meta_add_objects (outframe->buffer, fields, &timing);
     goto done;
   }
@@ -437,9 +452,10 @@ gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
         settings->top_k);
     set_param (g_array_index (boxes.boxes, Box, i).meta, param);
   }
+  add_objects (fields, &boxes);
   gst_guided_bp_meta_add_objects (outframe->buffer, fields, &timing);
   if (settings->post_messages)
-    post_message (self, fields, &boxes, &timing);
+    post_message (self, fields, &timing);
 
 done:
   gst_structure_free (fields);

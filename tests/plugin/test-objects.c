@@ -120,6 +120,21 @@ assert_buffer_fields (GstBuffer * buffer, const gint * ids, guint n_ids,
   for (guint i = 0; i < n_ids; i++)
     fail_unless_equals_int (g_value_get_int (gst_value_array_get_value (array,
                 i)), ids[i]);
+  /* objects: each explained box's result with its id, in that order */
+  array = gst_structure_get_value (s, "objects");
+  fail_unless (array != NULL && GST_VALUE_HOLDS_ARRAY (array));
+  fail_unless_equals_int (gst_value_array_get_size (array), n_ids);
+  for (guint i = 0; i < n_ids; i++) {
+    const GstStructure *object =
+        gst_value_get_structure (gst_value_array_get_value (array, i));
+    gint id;
+
+    fail_unless (gst_structure_get_int (object, "roi-id", &id));
+    fail_unless_equals_int (id, ids[i]);
+    fail_unless (gst_structure_has_field (object, "class")
+        && gst_structure_has_field (object, "x")
+        && gst_structure_has_field (object, "h"));
+  }
   fail_unless (gst_structure_get_uint (s, "rois-skipped", &value));
   fail_unless_equals_int (value, skipped);
   fail_unless (gst_structure_get_uint (s, "rois-invalid", &value));
@@ -242,6 +257,51 @@ START_TEST (test_boxes_explained_like_their_crops)
   }
   fail_unless (changed_inside > 0, "nothing drawn inside the boxes");
 
+  gst_buffer_unref (in);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+END_TEST
+
+/* Boxes sharing an id (facedetect gives every box id 0): the buffer's
+ * objects list each with its own place and its own crop's result. */
+START_TEST (test_boxes_sharing_an_id)
+{
+  static const Box boxes[] = {
+    {0, "face", 2, 3, 40, 30},
+    {0, "face", 60, 20, 36, 44},
+  };
+  static const gint ids[] = { 0, 0 };
+  g_autofree guint8 *rgb = scene_rgb (3);
+  const GValue *objects;
+  GstVideoInfo info;
+  GstHarness *h;
+  GstBuffer *in, *out;
+
+  video_info_init (&info, "RGB", WIDTH, HEIGHT);
+  h = harness_new (objects_element (), &info);
+  in = buffer_with_boxes (&info, rgb, boxes, G_N_ELEMENTS (boxes));
+  out = push_pull (h, in);
+  assert_buffer_fields (out, ids, G_N_ELEMENTS (ids), 0, 0);
+  objects = gst_structure_get_value (buffer_result (out), "objects");
+  for (guint i = 0; i < G_N_ELEMENTS (boxes); i++) {
+    const GstStructure *object =
+        gst_value_get_structure (gst_value_array_get_value (objects, i));
+    guint x, y, w, hh, got_x, got_w;
+    g_autofree guint8 *crop = NULL;
+    g_autofree guint8 *rendered = NULL;
+    GstStructure *full;
+
+    fail_unless (gst_structure_get_uint (object, "x", &got_x)
+        && gst_structure_get_uint (object, "w", &got_w));
+    fail_unless_equals_int (got_x, boxes[i].x);
+    fail_unless_equals_int (got_w, boxes[i].w);
+    clamp_box (&boxes[i], &x, &y, &w, &hh);
+    crop = crop_rgb (rgb, x, y, w, hh);
+    full_frame_of (crop, w, hh, &full, &rendered);
+    assert_param_like (object, full, i);
+    gst_structure_free (full);
+  }
   gst_buffer_unref (in);
   gst_buffer_unref (out);
   gst_harness_teardown (h);
@@ -529,6 +589,7 @@ objects_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_boxes_explained_like_their_crops);
   tcase_add_test (tc, test_invalid_boxes);
+  tcase_add_test (tc, test_boxes_sharing_an_id);
   tcase_add_test (tc, test_max_objects_and_no_boxes);
   tcase_add_test (tc, test_object_class_and_none);
   tcase_add_test (tc, test_smoothing_per_id);
