@@ -63,10 +63,10 @@ def frames_folder(images, tmp):
     return os.path.join(tmp, "in-%03d.png")
 
 
-def render(model, labels, pattern, count, precision, mode, out_dir):
+def render(model, labels, pattern, count, precision, mode, out_dir, tune):
     """The element's rendered frames (raw RGB) and explained classes."""
     props = [f"model={model}", f"precision={precision}", f"render-mode={mode}",
-             "num-threads=2", "post-messages=true"]
+             "num-threads=2", "post-messages=true", f"tune-kernels={str(tune).lower()}"]
     if labels:
         props.append(f"labels={labels}")
     out = os.path.join(out_dir, f"{precision}-{mode}-%03d.rgb")
@@ -83,13 +83,13 @@ def render(model, labels, pattern, count, precision, mode, out_dir):
     return frames, classes
 
 
-def compare(model, labels, images, modes):
+def compare(model, labels, images, modes, tune):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         pattern = frames_folder(images, tmp)
         for mode in modes:
-            f32, c32 = render(model, labels, pattern, len(images), "fp32", mode, tmp)
-            b16, c16 = render(model, labels, pattern, len(images), "bf16", mode, tmp)
+            f32, c32 = render(model, labels, pattern, len(images), "fp32", mode, tmp, tune)
+            b16, c16 = render(model, labels, pattern, len(images), "bf16", mode, tmp, tune)
             correlations = [float(np.corrcoef(a, b)[0, 1]) for a, b in zip(f32, b16)]
             rows.append((mode, min(correlations),
                          max(float(np.abs(a - b).max()) for a, b in zip(f32, b16)),
@@ -104,6 +104,9 @@ def main():
     parser.add_argument("--arch", nargs="+",
                         default=["alexnet", "resnet18", "mobilenet_v2", "vgg16", "demo"])
     parser.add_argument("--modes", nargs="+", default=["gradient", "gray"])
+    parser.add_argument("--untuned", action="store_true",
+                        help="tune-kernels=false: every convolution and linear layer in bf16 "
+                        "(tuned, bf16 keeps a float32 kernel where it is faster)")
     args = parser.parse_args()
 
     os.environ["GST_PLUGIN_PATH"] = os.path.join(ROOT, "build", "plugin")
@@ -111,7 +114,8 @@ def main():
     with open("/proc/cpuinfo") as f:
         cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     print(f"# {cpu}; precision bf16 against fp32, the element's rendered frames at 224x224 "
-          f"model input from {SIZE}x{SIZE} images, 2 threads")
+          f"model input from {SIZE}x{SIZE} images, 2 threads, "
+          f"tune-kernels={'false' if args.untuned else 'true'}")
     print(f"{'model':<14}{'mode':<10}{'images':>7}{'min corr':>10}{'max diff':>10}"
           f"{'mean diff':>11}{'same class':>12}")
     for arch in args.arch:
@@ -122,7 +126,8 @@ def main():
             images += photos
         else:
             model, labels, images = os.path.join(args.models, arch + ".pt"), None, photos
-        for mode, corr, worst, mean, same, n in compare(model, labels, images, args.modes):
+        for mode, corr, worst, mean, same, n in compare(model, labels, images, args.modes,
+                                                           not args.untuned):
             print(f"{arch:<14}{mode:<10}{n:>7}{corr:>10.4f}{worst:>10.0f}{mean:>11.2f}"
                   f"{same:>7} of {n}", flush=True)
 

@@ -27,8 +27,10 @@ G_BEGIN_DECLS
  *   and output float32; the guided rule, pooling, the class scores and the
  *   input gradient stay float32. Needs a CPU that computes bfloat16
  *   natively (AVX512_BF16 or AMX-BF16): elsewhere gbp_engine_new() fails
- *   with GBP_ERROR_INVALID_ARGUMENT. About twice the arithmetic rate; the
- *   saliency moves by bfloat16's rounding (README.md, "Precision").
+ *   with GBP_ERROR_INVALID_ARGUMENT. With @tune_kernels each layer keeps
+ *   the faster of its bfloat16 and float32 kernels (without AMX many stay
+ *   float32); the saliency moves by bfloat16's rounding (README.md,
+ *   "Precision").
  */
 typedef enum {
   GBP_PRECISION_FP32 = 0,
