@@ -1029,16 +1029,17 @@ gst_guided_bp_start (GstBaseTransform * trans)
   }
 
   if (s.async) {
-    self->worker = gst_guided_bp_worker_new (GST_ELEMENT_CAST (self),
-        self->engine, s.model, &self->applied, &error);
-    if (self->worker == NULL)
+    GstGuidedBpWorker *worker = gst_guided_bp_worker_new (GST_ELEMENT_CAST
+        (self), self->engine, self->engine_model, &self->applied, &error);
+
+    if (worker == NULL)
       goto thread_failed;
     self->result = gst_guided_bp_saliency_new ();
+    /* set under the lock: the latency query asks from any thread */
+    GST_OBJECT_LOCK (self);
+    self->worker = worker;
+    GST_OBJECT_UNLOCK (self);
   }
-
-  GST_OBJECT_LOCK (self);
-  self->running_async = s.async;
-  GST_OBJECT_UNLOCK (self);
 
   gbp_engine_get_stats (self->engine, &stats);
   GST_INFO_OBJECT (self, "loaded model '%s': %u classes, %u guided nodes, "
@@ -1091,13 +1092,14 @@ static gboolean
 gst_guided_bp_stop (GstBaseTransform * trans)
 {
   GstGuidedBp *self = GST_GUIDED_BP (trans);
+  GstGuidedBpWorker *worker;
 
   GST_OBJECT_LOCK (self);
-  self->running_async = FALSE;
+  worker = g_steal_pointer (&self->worker);
   GST_OBJECT_UNLOCK (self);
 
   /* Joins the model's thread first: it uses the engine. */
-  g_clear_pointer (&self->worker, gst_guided_bp_worker_free);
+  g_clear_pointer (&worker, gst_guided_bp_worker_free);
   g_clear_pointer (&self->result, gst_guided_bp_saliency_free);
   g_clear_pointer (&self->engine, gbp_engine_free);
   g_clear_pointer (&self->renderer, gbp_renderer_free);
@@ -1134,7 +1136,9 @@ gst_guided_bp_query (GstBaseTransform * trans, GstPadDirection direction,
   gst_query_parse_latency (query, &live, &min, &max);
 
   GST_OBJECT_LOCK (self);
-  ours = self->running_async ? 0 : gst_guided_bp_latency_get (&self->latency);
+  /* async: frames leave at once */
+  ours = self->worker != NULL ? 0 :
+      gst_guided_bp_latency_get (&self->latency);
   GST_OBJECT_UNLOCK (self);
 
   min += ours;

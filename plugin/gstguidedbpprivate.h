@@ -60,11 +60,9 @@ struct _GstGuidedBp
   gchar *object_class;          /* "" for every ROI type */
   guint max_objects;
 
-  /* Measured processing times and whether the running engine is
-   * asynchronous, under the object lock (the latency query comes from any
-   * thread). */
+  /* Measured processing times, under the object lock (the latency query
+   * comes from any thread). */
   GstGuidedBpLatency latency;
-  gboolean running_async;
   gchar *refused_offer;         /* the last offer warned about */
 
   /* Set in start(), used by the streaming thread, freed in stop(). */
@@ -84,8 +82,9 @@ struct _GstGuidedBp
   GstGuidedBpTiming timing;
   gboolean has_saliency;
 
-  /* Asynchronous mode: the model's thread (which owns the engine) and the
-   * latest result taken from it. */
+  /* Asynchronous mode: the model's thread (which owns the engine; set and
+   * cleared under the object lock, as the latency query asks whether
+   * there is one) and the latest result taken from it. */
   GstGuidedBpWorker *worker;
   GstGuidedBpSaliency *result;
 

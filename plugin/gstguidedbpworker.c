@@ -29,7 +29,7 @@ struct _GstGuidedBpWorker
 {
   GstElement *element;
   GbpEngine *engine;
-  gchar *model;
+  const gchar *model;           /* the element's engine_model */
   GThread *thread;
 
   /* Worker thread only. */
@@ -220,7 +220,7 @@ gst_guided_bp_worker_new (GstElement * element, GbpEngine * engine,
 
   worker->element = element;
   worker->engine = engine;
-  worker->model = g_strdup (model);
+  worker->model = model;
   worker->applied = *applied;
   worker->back = gst_guided_bp_saliency_new ();
   worker->front = gst_guided_bp_saliency_new ();
@@ -256,7 +256,6 @@ gst_guided_bp_worker_free (GstGuidedBpWorker * worker)
   gst_guided_bp_saliency_free (worker->front);
   g_mutex_clear (&worker->lock);
   g_cond_clear (&worker->cond);
-  g_free (worker->model);
   g_free (worker);
 }
 

@@ -30,8 +30,8 @@ typedef struct _GstGuidedBpWorker GstGuidedBpWorker;
 
 /* Starts the thread. @element (not reffed: it owns the worker and frees it
  * in stop()) receives the messages and errors; @engine is used only by the
- * worker until gst_guided_bp_worker_free(); @applied is what the engine is
- * set to now. */
+ * worker until gst_guided_bp_worker_free(); @model, its path for messages,
+ * is borrowed until then too; @applied is what the engine is set to now. */
 GstGuidedBpWorker *gst_guided_bp_worker_new (GstElement * element,
     GbpEngine * engine, const gchar * model,
     const GstGuidedBpRunSettings * applied, GError ** error);
