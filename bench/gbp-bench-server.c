@@ -63,40 +63,17 @@ print_times (const gdouble * times, guint n)
   fflush (stdout);
 }
 
+/* @n guided passes of a frame, timed: the whole frame when @k is 0, else
+ * K boxes spread over it, overlapping, of about a third of its size each
+ * (what a detector finds), in one batch. */
 static gboolean
-run_guided (GbpEngine * engine, guint n, guint width, guint height,
+run_guided (GbpEngine * engine, guint n, guint k, guint width, guint height,
     gboolean nv12)
 {
   GbpImage frame = make_frame (width, height, nv12);
   g_autofree gdouble *times = g_new (gdouble, n);
-  g_autoptr (GError) error = NULL;
-  GbpSaliency saliency;
-
-  for (guint i = 0; i < n; i++) {
-    gint64 start = g_get_monotonic_time ();
-
-    if (!gbp_engine_run (engine, &frame, &saliency, &error)) {
-      fprintf (stderr, "run failed: %s\n", error->message);
-      g_free (frame.data);
-      return FALSE;
-    }
-    times[i] = (g_get_monotonic_time () - start) / 1000.0;
-  }
-  print_times (times, n);
-  g_free (frame.data);
-  return TRUE;
-}
-
-/* K boxes spread over the frame, overlapping, of about a third of its
- * size each (what a detector finds). */
-static gboolean
-run_regions (GbpEngine * engine, guint n, guint k, guint width,
-    guint height)
-{
-  GbpImage frame = make_frame (width, height, FALSE);
-  g_autofree gdouble *times = g_new (gdouble, n);
-  g_autofree GbpRegion *regions = g_new (GbpRegion, k);
-  g_autofree GbpSaliency *saliencies = g_new (GbpSaliency, k);
+  g_autofree GbpRegion *regions = g_new (GbpRegion, MAX (k, 1));
+  g_autofree GbpSaliency *saliencies = g_new (GbpSaliency, MAX (k, 1));
   g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < k; i++)
@@ -105,10 +82,12 @@ run_regions (GbpEngine * engine, guint n, guint k, guint width,
           width / 3 + 7 * i, height / 3 + 5 * i};
   for (guint i = 0; i < n; i++) {
     gint64 start = g_get_monotonic_time ();
+    gboolean ok = k == 0 ? gbp_engine_run (engine, &frame, saliencies, &error)
+        : gbp_engine_run_regions (engine, &frame, regions, k, saliencies,
+        &error);
 
-    if (!gbp_engine_run_regions (engine, &frame, regions, k, saliencies,
-            &error)) {
-      fprintf (stderr, "regions run failed: %s\n", error->message);
+    if (!ok) {
+      fprintf (stderr, "run failed: %s\n", error->message);
       g_free (frame.data);
       return FALSE;
     }
@@ -201,9 +180,9 @@ main (int argc, char **argv)
     gboolean ok = TRUE;
 
     if (sscanf (line, "guided %u %u %u %15s", &n, &w, &h, format) >= 3)
-      ok = run_guided (engine, n, w, h, g_str_equal (format, "NV12"));
+      ok = run_guided (engine, n, 0, w, h, g_str_equal (format, "NV12"));
     else if (sscanf (line, "regions %u %u %u %u", &n, &k, &w, &h) == 4)
-      ok = run_regions (engine, n, k, w, h);
+      ok = run_guided (engine, n, k, w, h, FALSE);
     else if (sscanf (line, "forward %u", &n) == 1)
       ok = run_forward (model, n, config.input_width, config.input_height);
     else if (strncmp (line, "rss", 3) == 0) {

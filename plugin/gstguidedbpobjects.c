@@ -363,12 +363,7 @@ post_message (GstGuidedBp * self, const GstStructure * fields,
 {
   GstStructure *s = gst_structure_copy (fields);
 
-  gst_structure_set (s,
-      "timestamp", G_TYPE_UINT64, (guint64) timing->timestamp,
-      "stream-time", G_TYPE_UINT64, (guint64) timing->stream_time,
-      "running-time", G_TYPE_UINT64, (guint64) timing->running_time,
-      "processing-time", G_TYPE_UINT64, (guint64) timing->processing_time,
-      NULL);
+  gst_guided_bp_result_fill_timing (s, timing);
   gst_element_post_message (GST_ELEMENT_CAST (self),
       gst_message_new_element (GST_OBJECT_CAST (self), s));
 }

@@ -100,8 +100,9 @@ gst_guided_bp_result_fill_object (GstStructure * s, const GbpEngine * engine,
   fill_top_k (s, engine, saliency, top_k);
 }
 
-static void
-timing_fill (GstStructure * s, const GstGuidedBpTiming * timing)
+void
+gst_guided_bp_result_fill_timing (GstStructure * s,
+    const GstGuidedBpTiming * timing)
 {
   gst_structure_set (s,
       "timestamp", G_TYPE_UINT64, (guint64) timing->timestamp,
@@ -163,6 +164,6 @@ gst_guided_bp_meta_add_objects (GstBuffer * buffer,
     gst_buffer_remove_meta (buffer, (GstMeta *) meta);
   meta = gst_buffer_add_custom_meta (buffer, GST_GUIDED_BP_META_NAME);
   s = gst_custom_meta_get_structure (meta);
-  timing_fill (s, timing);
+  gst_guided_bp_result_fill_timing (s, timing);
   gst_structure_foreach (objects, copy_field, s);
 }

@@ -61,6 +61,11 @@ void gst_guided_bp_result_fill (GstStructure * s, const GbpEngine * engine,
 void gst_guided_bp_result_fill_object (GstStructure * s,
     const GbpEngine * engine, const GbpSaliency * saliency, guint top_k);
 
+/* Sets on @s @timing's fields: timestamp, stream-time, running-time,
+ * processing-time. */
+void gst_guided_bp_result_fill_timing (GstStructure * s,
+    const GstGuidedBpTiming * timing);
+
 /* Registers the GuidedBpMeta custom meta (once; any thread). */
 void gst_guided_bp_meta_register (void);
 
