@@ -228,14 +228,14 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   GstBaseTransformClass *trans_class = (GstBaseTransformClass *) klass;
   GstVideoFilterClass *filter_class = (GstVideoFilterClass *) klass;
   GbpEngineConfig engine_defaults;
-  gchar *default_mean, *default_std;
+  g_autofree gchar *default_mean = NULL, *default_std = NULL;
 
   gobject_class->set_property = gst_guided_bp_set_property;
   gobject_class->get_property = gst_guided_bp_get_property;
   gobject_class->finalize = gst_guided_bp_finalize;
 
   /* mean and std default to the library's (ImageNet's), written as the
-   * properties take them; the class holds the strings for the process */
+   * properties take them (the pspecs copy them) */
   gbp_engine_config_init (&engine_defaults);
   default_mean = g_strdup_printf ("%g,%g,%g", engine_defaults.mean[0],
       engine_defaults.mean[1], engine_defaults.mean[2]);

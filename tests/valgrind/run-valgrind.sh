@@ -55,7 +55,22 @@ for supp in /usr/share/glib-2.0/valgrind/glib.supp "$here/guidedbp.supp"; do
   [ -e "$supp" ] && suppressions+=("--suppressions=$supp")
 done
 
-echo "memcheck: $frames frames, log in $log"
+# FACES=1: per-object explanations (inference-region=roi-list) of the
+# boxes facedetect (gstreamer1.0-opencv) finds in a picture, every frame.
+if [ -n "${FACES:-}" ]; then
+  source=(multifilesrc location="$source_root/tests/data/faces/astronaut-256.jpg"
+    loop=true num-buffers="$frames" caps=image/jpeg,framerate=30/1 ! jpegdec !
+    videoconvert ! facedetect display=false ! videoconvert !
+    video/x-raw,format=RGB)
+  element_properties=(inference-region=roi-list render-mode=overlay
+    post-messages=true)
+else
+  source=(videotestsrc num-buffers="$frames" !
+    "video/x-raw,format=RGB,width=$((size * 2)),height=$((size * 3 / 2))")
+  element_properties=()
+fi
+
+echo "memcheck: $frames frames${FACES:+ (faces, roi-list)}, log in $log"
 start=$(date +%s)
 status=0
 valgrind --tool=memcheck \
@@ -69,10 +84,9 @@ valgrind --tool=memcheck \
   --gen-suppressions=all \
   "${suppressions[@]}" \
   --log-file="$log" \
-  gst-launch-1.0 -q videotestsrc num-buffers="$frames" ! \
-    video/x-raw,format=RGB,width=$((size * 2)),height=$((size * 3 / 2)) ! \
-    guidedbp model="$model" input-width="$size" input-height="$size" ! \
-    fakesink || status=$?
+  gst-launch-1.0 -q "${source[@]}" ! \
+    guidedbp model="$model" input-width="$size" input-height="$size" \
+    "${element_properties[@]}" ! fakesink || status=$?
 end=$(date +%s)
 
 echo "memcheck: $((end - start)) s, exit status $status"
