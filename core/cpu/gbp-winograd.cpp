@@ -272,15 +272,12 @@ band_rows_of (const WinogradGeometry &g)
 bool
 winograd_pays_off (const WinogradGeometry &g)
 {
-  /* Measured on AVX2 against oneDNN's direct kernel, forward / input
-   * gradient in ms (bench/README.md): with 32 channels or fewer the
-   * transforms cost what the products save (32 -> 64 at 28x28: 0.22 /
-   * 0.20 against 0.20 / 0.19); at 64 in and out it breaks even (56x56:
-   * 1.9 / 1.6 against 1.8 / 1.7); from there it gains (64 -> 128 at
-   * 28x28: 0.80 / 0.71 against 0.94 / 0.91; 256 at 14x14: 1.19 / 1.17
-   * against 1.99 / 1.69) until so few tiles are left that the 16
-   * products run below the direct kernel's speed (512 at 7x7, 16 tiles:
-   * 3.3 / 3.3 against 2.6 / 2.3). */
+  /* Measured on AVX2 against oneDNN's direct kernel, layer by layer
+   * (bench/README.md, "Levers", the Winograd row): with 32 channels or
+   * fewer the transforms cost what the products save; at 64 in and out it
+   * breaks even, and gains from there until so few tiles are left (16,
+   * at 512 channels and 7x7) that the 16 products run below the direct
+   * kernel's speed. */
   return g.in_channels >= 64 && g.out_channels >= 64
       && Tiles (g).count () >= 36;
 }
