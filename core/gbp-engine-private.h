@@ -47,6 +47,13 @@ G_GNUC_INTERNAL GbpError gbp_engine_error_from_torch (GbpTorchStatus status);
 G_GNUC_INTERNAL gboolean gbp_engine_apply_num_threads (GbpEngine * engine,
     GError ** error);
 
+/* Runs the @n images @items (validated) through the model as one batch,
+ * each resized and normalized by the preprocessor, and fills
+ * @saliencies[i] for @items[i]; @regions only words the error. */
+G_GNUC_INTERNAL gboolean gbp_engine_run_batch (GbpEngine * engine,
+    const GbpImage * items, guint n, gboolean regions,
+    GbpSaliency * saliencies, GError ** error);
+
 /* Grows the per-item buffers to hold @n items (the contents of the first
  * item survive; a run writes all it reads). */
 G_GNUC_INTERNAL void gbp_engine_reserve (GbpEngine * engine, guint n);

@@ -34,10 +34,7 @@ gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
     const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
     GError ** error)
 {
-  g_autofree gchar *message = NULL;
   g_autofree GbpImage *crops = NULL;
-  gsize item, cam_item;
-  GbpTorchStatus status;
 
   g_return_val_if_fail (engine != NULL, FALSE);
   g_return_val_if_fail (n_regions == 0 || (regions != NULL
@@ -64,45 +61,7 @@ gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
       return FALSE;
     }
   }
-  if (!gbp_engine_apply_num_threads (engine, error))
-    return FALSE;
-
-  gbp_engine_reserve (engine, n_regions);
-  item = (gsize) 3 * engine->input_width * engine->input_height;
-  cam_item = (gsize) engine->cam_width * engine->cam_height;
-  for (guint i = 0; i < n_regions; i++) {
-    /* Each crop is resized and normalized exactly as a whole frame is. */
-    gbp_preprocessor_run (engine->preprocessor, &crops[i],
-        engine->input + i * item);
-    engine->targets[i] = engine->target_class;
-  }
-  status = gbp_torch_model_run (engine->model, engine->input, n_regions, 3,
-      engine->input_height, engine->input_width, engine->targets, NULL,
-      engine->classes, engine->scores, engine->probabilities,
-      engine->gradient, engine->cam_enabled ? engine->cam : NULL, &message);
-  if (status != GBP_TORCH_OK) {
-    g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
-        "running model '%s' on %u regions failed: %s", engine->model_path,
-        n_regions, message);
-    return FALSE;
-  }
-  for (guint i = 0; i < n_regions; i++) {
-    gint chosen = engine->classes[i];
-
-    saliencies[i] = (GbpSaliency) {
-      .class_index = chosen,
-      .score = engine->scores[i],
-      .label = gbp_engine_get_label (engine, chosen),
-      .gradient = engine->gradient + i * item,
-      .width = engine->input_width,
-      .height = engine->input_height,
-      .cam = engine->cam_enabled ? engine->cam + i * cam_item : NULL,
-      .cam_width = engine->cam_enabled ? engine->cam_width : 0,
-      .cam_height = engine->cam_enabled ? engine->cam_height : 0,
-      .probabilities = engine->probabilities
-          + (gsize) i * engine->num_classes,
-      .num_classes = engine->num_classes,
-    };
-  }
-  return TRUE;
+  /* Each crop is resized and normalized exactly as a whole frame is. */
+  return gbp_engine_run_batch (engine, crops, n_regions, TRUE, saliencies,
+      error);
 }

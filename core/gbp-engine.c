@@ -453,45 +453,66 @@ gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
 }
 
 gboolean
-gbp_engine_run (GbpEngine * engine, const GbpImage * image,
-    GbpSaliency * saliency, GError ** error)
+gbp_engine_run_batch (GbpEngine * engine, const GbpImage * items, guint n,
+    gboolean regions, GbpSaliency * saliencies, GError ** error)
 {
   g_autofree gchar *message = NULL;
   GbpTorchStatus status;
-  gint target;
-  gint chosen = 0;
-  gfloat score = 0.0f;
+  gsize item, cam_item;
 
-  g_return_val_if_fail (engine != NULL && saliency != NULL, FALSE);
-  target = engine->target_class;
-
-  if (!gbp_image_validate (image, error))
-    return FALSE;
   if (!gbp_engine_apply_num_threads (engine, error))
     return FALSE;
 
-  gbp_preprocessor_run (engine->preprocessor, image, engine->input);
-  status = gbp_torch_model_run (engine->model, engine->input, 1, 3,
-      engine->input_height, engine->input_width, &target, NULL, &chosen,
-      &score, engine->probabilities, engine->gradient,
-      engine->cam_enabled ? engine->cam : NULL, &message);
+  gbp_engine_reserve (engine, n);
+  item = (gsize) 3 * engine->input_width * engine->input_height;
+  cam_item = (gsize) engine->cam_width * engine->cam_height;
+  for (guint i = 0; i < n; i++) {
+    gbp_preprocessor_run (engine->preprocessor, &items[i],
+        engine->input + i * item);
+    engine->targets[i] = engine->target_class;
+  }
+  status = gbp_torch_model_run (engine->model, engine->input, n, 3,
+      engine->input_height, engine->input_width, engine->targets, NULL,
+      engine->classes, engine->scores, engine->probabilities,
+      engine->gradient, engine->cam_enabled ? engine->cam : NULL, &message);
   if (status != GBP_TORCH_OK) {
-    g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
-        "running model '%s' failed: %s", engine->model_path, message);
+    if (regions)
+      g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
+          "running model '%s' on %u regions failed: %s", engine->model_path,
+          n, message);
+    else
+      g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
+          "running model '%s' failed: %s", engine->model_path, message);
     return FALSE;
   }
-  *saliency = (GbpSaliency) {
-    .class_index = chosen,
-    .score = score,
-    .label = gbp_engine_get_label (engine, chosen),
-    .gradient = engine->gradient,
-    .width = engine->input_width,
-    .height = engine->input_height,
-    .cam = engine->cam_enabled ? engine->cam : NULL,
-    .cam_width = engine->cam_enabled ? engine->cam_width : 0,
-    .cam_height = engine->cam_enabled ? engine->cam_height : 0,
-    .probabilities = engine->probabilities,
-    .num_classes = engine->num_classes,
-  };
+  for (guint i = 0; i < n; i++) {
+    gint chosen = engine->classes[i];
+
+    saliencies[i] = (GbpSaliency) {
+      .class_index = chosen,
+      .score = engine->scores[i],
+      .label = gbp_engine_get_label (engine, chosen),
+      .gradient = engine->gradient + i * item,
+      .width = engine->input_width,
+      .height = engine->input_height,
+      .cam = engine->cam_enabled ? engine->cam + i * cam_item : NULL,
+      .cam_width = engine->cam_enabled ? engine->cam_width : 0,
+      .cam_height = engine->cam_enabled ? engine->cam_height : 0,
+      .probabilities = engine->probabilities
+          + (gsize) i * engine->num_classes,
+      .num_classes = engine->num_classes,
+    };
+  }
   return TRUE;
+}
+
+gboolean
+gbp_engine_run (GbpEngine * engine, const GbpImage * image,
+    GbpSaliency * saliency, GError ** error)
+{
+  g_return_val_if_fail (engine != NULL && saliency != NULL, FALSE);
+
+  if (!gbp_image_validate (image, error))
+    return FALSE;
+  return gbp_engine_run_batch (engine, image, 1, FALSE, saliency, error);
 }
