@@ -82,8 +82,9 @@ run_guided (GbpEngine * engine, guint n, guint k, guint width, guint height,
           width / 3 + 7 * i, height / 3 + 5 * i};
   for (guint i = 0; i < n; i++) {
     gint64 start = g_get_monotonic_time ();
-    gboolean ok = k == 0 ? gbp_engine_run (engine, &frame, saliencies, &error)
-        : gbp_engine_run_regions (engine, &frame, regions, k, saliencies,
+    gboolean ok = k == 0 ?
+        gbp_engine_run (engine, &frame, NULL, saliencies, &error)
+        : gbp_engine_run_regions (engine, &frame, regions, k, NULL, saliencies,
         &error);
 
     if (!ok) {

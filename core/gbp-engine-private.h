@@ -21,7 +21,6 @@ struct _GbpEngine {
   guint input_height;
   guint num_classes;
   guint num_threads;            /* libtorch's and preprocessing's, >= 1 */
-  gint target_class;
   gchar **labels;
 
   GbpPreprocessor *preprocessor;
@@ -35,7 +34,6 @@ struct _GbpEngine {
   gint *targets;                /* [capacity], for batches */
   gint *classes;                /* [capacity], for batches */
   gfloat *scores;               /* [capacity], for batches */
-  gboolean cam_enabled;
   guint cam_width;
   guint cam_height;
 };
@@ -47,12 +45,23 @@ G_GNUC_INTERNAL GbpError gbp_engine_error_from_torch (GbpTorchStatus status);
 G_GNUC_INTERNAL gboolean gbp_engine_apply_num_threads (GbpEngine * engine,
     GError ** error);
 
-/* Runs the @n images @items (validated) through the model as one batch,
- * each resized and normalized by the preprocessor, and fills
- * @saliencies[i] for @items[i]; @regions only words the error. */
+/* @options, or when NULL those of gbp_run_options_init(). */
+G_GNUC_INTERNAL const GbpRunOptions *gbp_run_options_or_default
+    (const GbpRunOptions * options);
+
+/* FALSE (GBP_ERROR_INVALID_ARGUMENT) when @options name a class the model
+ * does not have, or Grad-CAM without a Grad-CAM layer. */
+G_GNUC_INTERNAL gboolean gbp_engine_check_run_options
+    (const GbpEngine * engine, const GbpRunOptions * options,
+    GError ** error);
+
+/* Runs the @n images @items (validated) through the model as one batch
+ * with @options (checked), each resized and normalized by the
+ * preprocessor, and fills @saliencies[i] for @items[i]; @regions only
+ * words the error. */
 G_GNUC_INTERNAL gboolean gbp_engine_run_batch (GbpEngine * engine,
-    const GbpImage * items, guint n, gboolean regions,
-    GbpSaliency * saliencies, GError ** error);
+    const GbpImage * items, guint n, const GbpRunOptions * options,
+    gboolean regions, GbpSaliency * saliencies, GError ** error);
 
 /* Grows the per-item buffers to hold @n items (the contents of the first
  * item survive; a run writes all it reads). */

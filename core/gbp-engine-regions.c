@@ -31,8 +31,8 @@ gbp_engine_reserve (GbpEngine * engine, guint n)
 
 gboolean
 gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
-    const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
-    GError ** error)
+    const GbpRegion * regions, guint n_regions, const GbpRunOptions * options,
+    GbpSaliency * saliencies, GError ** error)
 {
   g_autofree GbpImage *crops = NULL;
 
@@ -40,7 +40,9 @@ gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
   g_return_val_if_fail (n_regions == 0 || (regions != NULL
           && saliencies != NULL), FALSE);
 
-  if (!gbp_image_validate (image, error))
+  options = gbp_run_options_or_default (options);
+  if (!gbp_image_validate (image, error)
+      || !gbp_engine_check_run_options (engine, options, error))
     return FALSE;
   if (n_regions == 0 || n_regions > GBP_MAX_REGIONS) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
@@ -62,6 +64,6 @@ gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
     }
   }
   /* Each crop is resized and normalized exactly as a whole frame is. */
-  return gbp_engine_run_batch (engine, crops, n_regions, TRUE, saliencies,
-      error);
+  return gbp_engine_run_batch (engine, crops, n_regions, options, TRUE,
+      saliencies, error);
 }

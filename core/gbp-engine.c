@@ -36,7 +36,6 @@ gbp_engine_config_init (GbpEngineConfig * config)
     .input_width = GBP_DEFAULT_INPUT_SIZE,
     .input_height = GBP_DEFAULT_INPUT_SIZE,
     .num_threads = 0,
-    .target_class = GBP_TARGET_CLASS_TOP,
     .labels_path = NULL,
     .gradcam_layer = "",
     .fold_batch_norm = TRUE,
@@ -87,12 +86,6 @@ validate_config (const GbpEngineConfig * config, GError ** error)
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "precision %d is invalid (GBP_PRECISION_FP32 or GBP_PRECISION_BF16)",
         (gint) config->precision);
-    return FALSE;
-  }
-  if (config->target_class < GBP_TARGET_CLASS_TOP) {
-    g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
-        "target class %d is invalid (-1 for the top class, else >= 0)",
-        config->target_class);
     return FALSE;
   }
   return TRUE;
@@ -301,7 +294,6 @@ gbp_engine_new (const GbpEngineConfig * config, GError ** error)
   engine->model_path = g_strdup (config->model_path);
   engine->input_width = config->input_width;
   engine->input_height = config->input_height;
-  engine->target_class = config->target_class;
   engine->num_threads = config->num_threads > 0 ? config->num_threads :
       MIN (gbp_cpu_count (), GBP_MAX_THREADS);
   engine->input = g_new0 (gfloat, 3 * plane);
@@ -311,9 +303,6 @@ gbp_engine_new (const GbpEngineConfig * config, GError ** error)
   gbp_preprocessor_set_num_threads (engine->preprocessor, engine->num_threads);
 
   if (!load_model_in_thread (engine, config, &local_error))
-    goto failed;
-  if (!gbp_engine_set_target_class (engine, config->target_class,
-          &local_error))
     goto failed;
   if (config->labels_path != NULL) {
     engine->labels = gbp_labels_load (config->labels_path,
@@ -412,10 +401,25 @@ gbp_engine_find_label (const GbpEngine * engine, const gchar * label,
 }
 
 gboolean
-gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
-    GError ** error)
+gbp_engine_has_gradcam (const GbpEngine * engine)
 {
   g_return_val_if_fail (engine != NULL, FALSE);
+  return engine->cam != NULL;
+}
+
+void
+gbp_run_options_init (GbpRunOptions * options)
+{
+  g_return_if_fail (options != NULL);
+  options->target_class = GBP_TARGET_CLASS_TOP;
+  options->gradcam = FALSE;
+}
+
+gboolean
+gbp_engine_check_run_options (const GbpEngine * engine,
+    const GbpRunOptions * options, GError ** error)
+{
+  const gint target_class = options->target_class;
 
   if (target_class < GBP_TARGET_CLASS_TOP
       || (target_class >= 0 && (guint) target_class >= engine->num_classes)) {
@@ -425,40 +429,24 @@ gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
         engine->num_classes, engine->num_classes - 1);
     return FALSE;
   }
-  engine->target_class = target_class;
-  return TRUE;
-}
-
-gboolean
-gbp_engine_has_gradcam (const GbpEngine * engine)
-{
-  g_return_val_if_fail (engine != NULL, FALSE);
-  return engine->cam != NULL;
-}
-
-gboolean
-gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
-    GError ** error)
-{
-  g_return_val_if_fail (engine != NULL, FALSE);
-
-  if (enabled && engine->cam == NULL) {
+  if (options->gradcam && engine->cam == NULL) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "model '%s' has no Grad-CAM layer (no convolution, or none was "
         "configured)", engine->model_path);
     return FALSE;
   }
-  engine->cam_enabled = enabled;
   return TRUE;
 }
 
 gboolean
 gbp_engine_run_batch (GbpEngine * engine, const GbpImage * items, guint n,
-    gboolean regions, GbpSaliency * saliencies, GError ** error)
+    const GbpRunOptions * options, gboolean regions,
+    GbpSaliency * saliencies, GError ** error)
 {
   g_autofree gchar *message = NULL;
   GbpTorchStatus status;
   gsize item, cam_item;
+  gboolean cam;
 
   if (!gbp_engine_apply_num_threads (engine, error))
     return FALSE;
@@ -469,12 +457,13 @@ gbp_engine_run_batch (GbpEngine * engine, const GbpImage * items, guint n,
   for (guint i = 0; i < n; i++) {
     gbp_preprocessor_run (engine->preprocessor, &items[i],
         engine->input + i * item);
-    engine->targets[i] = engine->target_class;
+    engine->targets[i] = options->target_class;
   }
+  cam = options->gradcam;
   status = gbp_torch_model_run (engine->model, engine->input, n, 3,
       engine->input_height, engine->input_width, engine->targets, NULL,
       engine->classes, engine->scores, engine->probabilities,
-      engine->gradient, engine->cam_enabled ? engine->cam : NULL, &message);
+      engine->gradient, cam ? engine->cam : NULL, &message);
   if (status != GBP_TORCH_OK) {
     if (regions)
       g_set_error (error, GBP_ERROR, gbp_engine_error_from_torch (status),
@@ -495,9 +484,9 @@ gbp_engine_run_batch (GbpEngine * engine, const GbpImage * items, guint n,
       .gradient = engine->gradient + i * item,
       .width = engine->input_width,
       .height = engine->input_height,
-      .cam = engine->cam_enabled ? engine->cam + i * cam_item : NULL,
-      .cam_width = engine->cam_enabled ? engine->cam_width : 0,
-      .cam_height = engine->cam_enabled ? engine->cam_height : 0,
+      .cam = cam ? engine->cam + i * cam_item : NULL,
+      .cam_width = cam ? engine->cam_width : 0,
+      .cam_height = cam ? engine->cam_height : 0,
       .probabilities = engine->probabilities
           + (gsize) i * engine->num_classes,
       .num_classes = engine->num_classes,
@@ -506,13 +495,27 @@ gbp_engine_run_batch (GbpEngine * engine, const GbpImage * items, guint n,
   return TRUE;
 }
 
+const GbpRunOptions *
+gbp_run_options_or_default (const GbpRunOptions * options)
+{
+  static const GbpRunOptions defaults = {
+    .target_class = GBP_TARGET_CLASS_TOP,
+    .gradcam = FALSE,
+  };
+
+  return options != NULL ? options : &defaults;
+}
+
 gboolean
 gbp_engine_run (GbpEngine * engine, const GbpImage * image,
-    GbpSaliency * saliency, GError ** error)
+    const GbpRunOptions * options, GbpSaliency * saliency, GError ** error)
 {
   g_return_val_if_fail (engine != NULL && saliency != NULL, FALSE);
 
-  if (!gbp_image_validate (image, error))
+  options = gbp_run_options_or_default (options);
+  if (!gbp_image_validate (image, error)
+      || !gbp_engine_check_run_options (engine, options, error))
     return FALSE;
-  return gbp_engine_run_batch (engine, image, 1, FALSE, saliency, error);
+  return gbp_engine_run_batch (engine, image, 1, options, FALSE, saliency,
+      error);
 }

@@ -111,13 +111,12 @@
 #include <guidedbp/gbp-error.h>
 #include <guidedbp/gbp-render.h>
 
+#include "gstguidedbpenums.h"
 #include "gstguidedbpformat.h"
 #include "gstguidedbpmodel.h"
-#include "gstguidedbpprecision.h"
 #include "gstguidedbpnegotiation.h"
 #include "gstguidedbpobjects.h"
 #include "gstguidedbpprivate.h"
-#include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
 #include "gstguidedbpstart.h"
 
@@ -645,8 +644,9 @@ gst_guided_bp_class_init (GstGuidedBpClass * klass)
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_guided_bp_sink_event);
   trans_class->before_transform =
       GST_DEBUG_FUNCPTR (gst_guided_bp_before_transform);
-  /* Only render-mode none runs in place (see gst_guided_bp_set_in_place);
-   * this replaces GstVideoFilter's, which would map the frame writable. */
+  /* none and the modes drawn over the frame run in place (see
+   * gst_guided_bp_mode_is_in_place); this replaces GstVideoFilter's,
+   * which would map the frame writable even when nothing is drawn. */
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_guided_bp_transform_ip);
   trans_class->transform_meta =
       GST_DEBUG_FUNCPTR (gst_guided_bp_transform_meta);
@@ -1012,14 +1012,12 @@ gst_guided_bp_start (GstBaseTransform * trans)
   gbp_renderer_set_num_threads (self->renderer, s.async ? 1 :
       gbp_engine_get_num_threads (self->engine));
   self->engine_model = s.model;
-  self->applied.target_class = s.config.target_class;
-  self->applied.gradcam = FALSE;
-  self->has_saliency = FALSE;
+  self->result = gst_guided_bp_saliency_new ();
   gst_guided_bp_restart (self);
-  gst_guided_bp_set_in_place (self, s.none);
+  gst_guided_bp_set_in_place (self, gst_guided_bp_frames_in_place (self));
 
-  /* An unknown label is a start error; the engine is told the class with
-   * the first frame, like any target change. */
+  /* An unknown label is a start error; each frame's run is given the
+   * class, like any target change. */
   if (s.target_label != NULL) {
     gint unused;
 
@@ -1030,11 +1028,10 @@ gst_guided_bp_start (GstBaseTransform * trans)
 
   if (s.async) {
     GstGuidedBpWorker *worker = gst_guided_bp_worker_new (GST_ELEMENT_CAST
-        (self), self->engine, self->engine_model, &self->applied, &error);
+        (self), self->engine, self->engine_model, &error);
 
     if (worker == NULL)
       goto thread_failed;
-    self->result = gst_guided_bp_saliency_new ();
     /* set under the lock: the latency query asks from any thread */
     GST_OBJECT_LOCK (self);
     self->worker = worker;
@@ -1107,7 +1104,6 @@ gst_guided_bp_stop (GstBaseTransform * trans)
   gst_guided_bp_objects_clear (self);
   g_clear_pointer (&self->engine_model, g_free);
   g_clear_pointer (&self->resolved_label, g_free);
-  self->has_saliency = FALSE;
   return TRUE;
 }
 
@@ -1197,10 +1193,10 @@ gst_guided_bp_sink_event (GstBaseTransform * trans, GstEvent * event)
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
     GST_DEBUG_OBJECT (self, "flushed: starting afresh");
     gst_guided_bp_restart (self);
-    if (self->worker != NULL) {
+    if (self->worker != NULL)
       gst_guided_bp_worker_flush (self->worker);
+    if (self->result != NULL)
       gst_guided_bp_saliency_invalidate (self->result);
-    }
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }

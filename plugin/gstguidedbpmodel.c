@@ -4,11 +4,6 @@
  */
 #include "gstguidedbpmodel.h"
 
-#include <guidedbp/gbp-error.h>
-
-GST_DEBUG_CATEGORY_EXTERN (gst_guided_bp_debug);
-#define GST_CAT_DEFAULT gst_guided_bp_debug
-
 /* Where meson says the bundled demo model is installed and where it lies
  * in the source tree. */
 #ifndef GUIDEDBP_INSTALLED_MODEL
@@ -51,40 +46,3 @@ gst_guided_bp_resolve_labels (const gchar * model, const gchar * labels)
     return g_strdup (demo_labels);
   return NULL;
 }
-
-void
-gst_guided_bp_post_load_error (GstElement * element, const gchar * model,
-    const gchar * labels, const gchar * device, const GError * error)
-{
-  switch (error->code) {
-    case GBP_ERROR_MODEL_LOAD:
-      GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ,
-          ("Could not load model '%s'", model), ("%s", error->message));
-      break;
-    case GBP_ERROR_LABELS:
-      GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ,
-          ("Could not load labels '%s' for model '%s'", GST_STR_NULL (labels),
-              model), ("%s", error->message));
-      break;
-    case GBP_ERROR_DEVICE:
-      GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
-          ("Could not load model '%s' on device '%s'", model, device),
-          ("%s", error->message));
-      break;
-    case GBP_ERROR_MODEL_NOT_CLASSIFIER:
-    case GBP_ERROR_MODEL_UNSUPPORTED:
-    case GBP_ERROR_RUN:
-      GST_ELEMENT_ERROR (element, LIBRARY, INIT,
-          ("Could not load model '%s'", model), ("%s", error->message));
-      break;
-    case GBP_ERROR_INVALID_ARGUMENT:
-    default:
-      /* the model is fine; a property (target-class, std, gradcam-layer,
-       * input size) does not fit it */
-      GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS,
-          ("Invalid settings for model '%s': %s", model, error->message),
-          ("%s", error->message));
-      break;
-  }
-}
-

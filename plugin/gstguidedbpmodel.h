@@ -16,9 +16,4 @@ const gchar *gst_guided_bp_default_model (void);
 gchar *gst_guided_bp_resolve_labels (const gchar * model,
     const gchar * labels);
 
-/* Posts on @element the error for a model that could not be loaded
- * (@error: a GbpError from gbp_engine_new()). */
-void gst_guided_bp_post_load_error (GstElement * element, const gchar * model,
-    const gchar * labels, const gchar * device, const GError * error);
-
 G_END_DECLS

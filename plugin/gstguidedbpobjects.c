@@ -8,32 +8,10 @@
 #include <guidedbp/gbp-region.h>
 
 #include "gstguidedbpmessage.h"
-#include "gstguidedbprender.h"
+#include "gstguidedbpplaceholder.h"
 #include "gstguidedbpsettings.h"
 
 #define GST_CAT_DEFAULT gst_guided_bp_debug
-
-GType
-gst_guided_bp_inference_region_get_type (void)
-{
-  static const GEnumValue values[] = {
-    {GST_GUIDED_BP_INFERENCE_REGION_FULL_FRAME,
-        "The whole frame is explained", "full-frame"},
-    {GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST,
-          "Each GstVideoRegionOfInterestMeta box (of the object-class types) "
-          "is explained on its own, all boxes in one batch", "roi-list"},
-    {0, NULL, NULL},
-  };
-  static gsize id = 0;
-
-  if (g_once_init_enter (&id)) {
-    GType type = g_enum_register_static ("GstGuidedBpInferenceRegion",
-        values);
-
-    g_once_init_leave (&id, type);
-  }
-  return (GType) id;
-}
 
 gboolean
 gst_guided_bp_check_objects_settings (gint inference_region, gboolean async,
@@ -312,23 +290,6 @@ annotate_boxes (GstGuidedBp * self, const Boxes * boxes,
   }
 }
 
-/* Timing, latency and the message of a frame whose boxes ran. */
-static void
-account (GstGuidedBp * self, GstClockTime pts, GstClockTime elapsed,
-    GstGuidedBpTiming * timing)
-{
-  gboolean latency_grew;
-
-  gst_guided_bp_timing_init (timing, &GST_BASE_TRANSFORM (self)->segment,
-      pts, elapsed);
-  GST_OBJECT_LOCK (self);
-  latency_grew = gst_guided_bp_latency_add (&self->latency, elapsed);
-  GST_OBJECT_UNLOCK (self);
-  if (latency_grew)
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_message_new_latency (GST_OBJECT_CAST (self)));
-}
-
 /* Adds to @fields "objects": each box's guidedbp param with its box
  * (roi-id, x, y, w, h as upstream gave them), in the order of roi-ids.
  * Applications read every box here; looked up by id, boxes that share an
@@ -371,10 +332,9 @@ post_message (GstGuidedBp * self, const GstStructure * fields,
 GstFlowReturn
 gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
     GstVideoFrame * outframe, const GbpImage * in_image, GbpImage * out_image,
-    const GstGuidedBpRunSettings * run_settings,
+    const GstGuidedBpRequest * request,
     const GstGuidedBpFrameSettings * settings)
 {
-  GstClockTime pts = GST_BUFFER_PTS (inframe->buffer);
   gboolean draws = settings->render_mode != GST_GUIDED_BP_RENDER_NONE;
   g_autofree GbpRegion *regions = NULL;
   g_autofree GbpSaliency *saliencies = NULL;
@@ -382,7 +342,7 @@ gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
   GstGuidedBpTiming timing;
   GstMessage *error_message = NULL;
   GError *error = NULL;
-  GstClockTime started;
+  GstClockTime started, elapsed;
   Boxes boxes;
   guint n;
 
@@ -412,8 +372,7 @@ gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
               boxes.first_invalid));
       self->warned_invalid_objects = TRUE;
     }
-    gst_guided_bp_timing_init (&timing, &GST_BASE_TRANSFORM (self)->segment,
-        pts, 0);
+    gst_guided_bp_request_timing (request, 0, &timing);
     add_objects (fields, &boxes);
     gst_guided_bp_meta_add_objects (outframe->buffer, fields, &timing);
     goto done;
@@ -425,13 +384,15 @@ gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
     regions[i] = g_array_index (boxes.boxes, Box, i).region;
 
   started = gst_util_get_timestamp ();
-  if (!gst_guided_bp_run_regions (GST_ELEMENT_CAST (self), self->engine,
-          self->engine_model, &self->applied, run_settings, in_image, regions,
-          n, saliencies, &error_message))
-    goto run_failed;
   /* The single-frame saliency no longer is the engine's last run. */
-  self->has_saliency = FALSE;
-  account (self, pts, gst_util_get_timestamp () - started, &timing);
+  gst_guided_bp_saliency_invalidate (self->result);
+  if (!gst_guided_bp_explain (GST_ELEMENT_CAST (self), self->engine,
+          self->engine_model, &request->options, in_image, regions, n,
+          saliencies, &error_message))
+    goto run_failed;
+  elapsed = gst_util_get_timestamp () - started;
+  gst_guided_bp_request_timing (request, elapsed, &timing);
+  gst_guided_bp_add_latency (self, elapsed);
 
   if (draws && !render_boxes (self, &boxes, saliencies, in_image, out_image,
           settings, &error))
@@ -449,7 +410,7 @@ gst_guided_bp_process_objects (GstGuidedBp * self, GstVideoFrame * inframe,
   }
   add_objects (fields, &boxes);
   gst_guided_bp_meta_add_objects (outframe->buffer, fields, &timing);
-  if (settings->post_messages)
+  if (request->post_messages)
     post_message (self, fields, &timing);
 
 done:

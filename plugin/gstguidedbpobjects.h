@@ -11,25 +11,10 @@
 
 #include <gst/video/video.h>
 
+#include "gstguidedbpenums.h"
 #include "gstguidedbpprivate.h"
 
 G_BEGIN_DECLS
-
-/**
- * GstGuidedBpInferenceRegion:
- * @GST_GUIDED_BP_INFERENCE_REGION_FULL_FRAME: the whole frame is explained
- * @GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST: each region-of-interest box is
- *
- * What the model runs on (DL Streamer's names).
- */
-typedef enum {
-  GST_GUIDED_BP_INFERENCE_REGION_FULL_FRAME,
-  GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST,
-} GstGuidedBpInferenceRegion;
-
-#define GST_TYPE_GUIDED_BP_INFERENCE_REGION \
-  (gst_guided_bp_inference_region_get_type ())
-GType gst_guided_bp_inference_region_get_type (void);
 
 /* Name of the param structure each explained box's meta gets. */
 #define GST_GUIDED_BP_ROI_PARAM_NAME "guidedbp"
@@ -60,7 +45,7 @@ void gst_guided_bp_objects_clear (GstGuidedBp * self);
 GstFlowReturn gst_guided_bp_process_objects (GstGuidedBp * self,
     GstVideoFrame * inframe, GstVideoFrame * outframe,
     const GbpImage * in_image, GbpImage * out_image,
-    const GstGuidedBpRunSettings * run_settings,
+    const GstGuidedBpRequest * request,
     const GstGuidedBpFrameSettings * settings);
 
 G_END_DECLS

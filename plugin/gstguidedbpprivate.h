@@ -16,7 +16,7 @@
 #include "gstguidedbpannotate.h"
 #include "gstguidedbplatency.h"
 #include "gstguidedbpresult.h"
-#include "gstguidedbprun.h"
+#include "gstguidedbpexplain.h"
 #include "gstguidedbpsaliency.h"
 #include "gstguidedbpworker.h"
 
@@ -71,22 +71,19 @@ struct _GstGuidedBp
   GstGuidedBpAnnotator *annotator;     /* NULL until annotate draws */
   gchar *engine_model;
   guint frames_since_run;       /* G_MAXUINT: run on the next frame */
-  gboolean in_place;            /* render-mode none: frames pass in place */
+  gboolean in_place;            /* frames are drawn on in place */
   gchar *resolved_label;        /* the target-label last looked up, */
   gint resolved_class;          /* and its class */
 
-  /* Synchronous mode: the engine's settings and its last saliency, valid
-   * until its next run. */
-  GstGuidedBpRunSettings applied;
-  GbpSaliency saliency;
-  GstGuidedBpTiming timing;
-  gboolean has_saliency;
-
-  /* Asynchronous mode: the model's thread (which owns the engine; set and
-   * cleared under the object lock, as the latency query asks whether
-   * there is one) and the latest result taken from it. */
-  GstGuidedBpWorker *worker;
+  /* The latest result, drawn until the next: in synchronous mode the
+   * engine's own saliency (valid until its next run), in asynchronous mode
+   * the copy taken from the worker. */
   GstGuidedBpSaliency *result;
+
+  /* Asynchronous mode: the model's thread, which owns the engine. Set and
+   * cleared under the object lock, as the latency query asks whether
+   * there is one. */
+  GstGuidedBpWorker *worker;
 
   /* inference-region roi-list (gstguidedbpobjects.c): a renderer per ROI
    * id, for its own smoothing history; whether the all-invalid warning
@@ -123,22 +120,34 @@ void gst_guided_bp_restart (GstGuidedBp * self);
 gboolean gst_guided_bp_resolve_target_label (GstGuidedBp * self,
     const gchar * label, gint * class_index, GError ** error);
 
+/* Adds @elapsed, the processing time of a model frame, to the latency,
+ * posting a latency message when that grew. Streaming thread. */
+void gst_guided_bp_add_latency (GstGuidedBp * self, GstClockTime elapsed);
+
 /* GstVideoFilter::transform_frame: every render mode but none. */
 GstFlowReturn gst_guided_bp_transform_frame (GstVideoFilter * filter,
     GstVideoFrame * inframe, GstVideoFrame * outframe);
 
-/* GstBaseTransform::transform_ip: render-mode none, the frame in place. */
+/* GstBaseTransform::transform_ip: render-mode none and the modes drawn
+ * over the frame, on the frame itself. */
 GstFlowReturn gst_guided_bp_transform_ip (GstBaseTransform * trans,
     GstBuffer * buffer);
 
-/* GstBaseTransform::before_transform: switches between in-place (none)
- * and rendering into a new buffer before each frame. */
+/* Whether frames are drawn on in place, from the live properties: for
+ * the modes of gst_guided_bp_mode_is_in_place(), except that roi-list
+ * draws only none in place (each box is blended over the input frame,
+ * not over an overlapping box drawn before it). */
+gboolean gst_guided_bp_frames_in_place (GstGuidedBp * self);
+
+/* GstBaseTransform::before_transform: switches between in place and
+ * rendering into a new buffer before each frame, as
+ * gst_guided_bp_frames_in_place() says. */
 void gst_guided_bp_before_transform (GstBaseTransform * trans,
     GstBuffer * buffer);
 
-/* Makes frames pass in place (render-mode none) or not, from the next
- * buffer on (renegotiating the buffer pool). Streaming thread, or with the
- * stream stopped. */
+/* Makes frames be drawn on in place or rendered into new buffers, from
+ * the next buffer on (renegotiating the buffer pool). Streaming thread, or
+ * with the stream stopped. */
 void gst_guided_bp_set_in_place (GstGuidedBp * self, gboolean in_place);
 
 G_END_DECLS

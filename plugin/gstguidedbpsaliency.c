@@ -84,6 +84,14 @@ gst_guided_bp_saliency_copy (GstGuidedBpSaliency * dest,
 }
 
 void
+gst_guided_bp_saliency_borrow (GstGuidedBpSaliency * dest,
+    const GbpSaliency * src)
+{
+  dest->view = *src;
+  dest->valid = TRUE;
+}
+
+void
 gst_guided_bp_saliency_invalidate (GstGuidedBpSaliency * saliency)
 {
   saliency->valid = FALSE;

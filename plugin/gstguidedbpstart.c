@@ -6,10 +6,14 @@
 
 #include <string.h>
 
+#include <guidedbp/gbp-error.h>
+
+#include "gstguidedbpenums.h"
 #include "gstguidedbpmodel.h"
 #include "gstguidedbpobjects.h"
-#include "gstguidedbprender.h"
 #include "gstguidedbpsettings.h"
+
+#define GST_CAT_DEFAULT gst_guided_bp_debug
 
 void
 gst_guided_bp_start_settings_read (GstGuidedBp * self,
@@ -32,15 +36,14 @@ gst_guided_bp_start_settings_read (GstGuidedBp * self,
   memcpy (config->mean, self->mean, sizeof (config->mean));
   memcpy (config->std, self->std, sizeof (config->std));
   config->num_threads = self->num_threads;
-  config->target_class = self->target_class;
   config->fold_batch_norm = self->fold_batch_norm;
   config->tune_kernels = self->tune_kernels;
   config->precision = self->precision;
+  s->target_class = self->target_class;
   s->alpha = self->alpha;
   s->smoothing = self->smoothing;
   s->interval = self->interval;
   s->async = self->async;
-  s->none = self->render_mode == GST_GUIDED_BP_RENDER_NONE;
   s->inference_region = self->inference_region;
   s->max_objects = self->max_objects;
   gst_guided_bp_latency_reset (&self->latency);
@@ -87,8 +90,44 @@ gst_guided_bp_start_settings_check (const GstGuidedBpStartSettings * s,
       GST_GUIDED_BP_MAX_INPUT_SIZE, error)
       && gst_guided_bp_check_range ("num-threads", config->num_threads, 0,
       GST_GUIDED_BP_MAX_NUM_THREADS, error)
-      && gst_guided_bp_check_live_values (config->target_class, s->alpha,
+      && gst_guided_bp_check_live_values (s->target_class, s->alpha,
       s->smoothing, s->interval, error)
       && gst_guided_bp_check_objects_settings (s->inference_region, s->async,
       s->interval, s->max_objects, error);
+}
+
+void
+gst_guided_bp_post_load_error (GstElement * element, const gchar * model,
+    const gchar * labels, const gchar * device, const GError * error)
+{
+  switch (error->code) {
+    case GBP_ERROR_MODEL_LOAD:
+      GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ,
+          ("Could not load model '%s'", model), ("%s", error->message));
+      break;
+    case GBP_ERROR_LABELS:
+      GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ,
+          ("Could not load labels '%s' for model '%s'", GST_STR_NULL (labels),
+              model), ("%s", error->message));
+      break;
+    case GBP_ERROR_DEVICE:
+      GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+          ("Could not load model '%s' on device '%s'", model, device),
+          ("%s", error->message));
+      break;
+    case GBP_ERROR_MODEL_NOT_CLASSIFIER:
+    case GBP_ERROR_MODEL_UNSUPPORTED:
+    case GBP_ERROR_RUN:
+      GST_ELEMENT_ERROR (element, LIBRARY, INIT,
+          ("Could not load model '%s'", model), ("%s", error->message));
+      break;
+    case GBP_ERROR_INVALID_ARGUMENT:
+    default:
+      /* the model is fine; a property (target-class, std, gradcam-layer,
+       * input size) does not fit it */
+      GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS,
+          ("Invalid settings for model '%s': %s", model, error->message),
+          ("%s", error->message));
+      break;
+  }
 }

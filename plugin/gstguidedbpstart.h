@@ -2,8 +2,9 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * What start() takes from the properties, and the checks of the values
- * the engine cannot judge, or would judge without naming the property.
+ * What start() takes from the properties, the checks of the values the
+ * engine cannot judge (or would judge without naming the property), and
+ * the errors it posts for a model that does not load.
  */
 #pragma once
 
@@ -22,11 +23,11 @@ typedef struct
   gchar *target_label;
   gchar *invalid_mean;
   gchar *invalid_std;
+  gint target_class;
   gdouble alpha;
   gdouble smoothing;
   guint interval;
   gboolean async;
-  gboolean none;
   gint inference_region;
   guint max_objects;
 } GstGuidedBpStartSettings;
@@ -44,5 +45,10 @@ gboolean gst_guided_bp_start_settings_check (const GstGuidedBpStartSettings * s,
  * keeps it). */
 void gst_guided_bp_start_settings_clear (GstGuidedBpStartSettings * s,
     gboolean free_model);
+
+/* Posts on @element the error for a model that could not be loaded
+ * (@error: a GbpError from gbp_engine_new()). */
+void gst_guided_bp_post_load_error (GstElement * element, const gchar * model,
+    const gchar * labels, const gchar * device, const GError * error);
 
 G_END_DECLS

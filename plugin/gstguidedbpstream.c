@@ -3,10 +3,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The per-frame work of the element: which frames the model runs on
- * (interval), running it here (synchronous) or handing the frame to the
- * worker (asynchronous), then drawing the saliency over the frame (or, with
- * render-mode none, leaving the frame as it is), the label if asked, and
- * the result as the buffer's GuidedBpMeta.
+ * (interval), explaining it here (synchronous) or handing it to the worker
+ * (asynchronous), then publishing the latest result: drawing it (over the
+ * frame itself for none and the modes blended over the frame, into a new
+ * buffer for the others), the label if asked, and the result as the
+ * buffer's GuidedBpMeta.
  */
 #include "gstguidedbpprivate.h"
 
@@ -14,7 +15,8 @@
 #include "gstguidedbpmessage.h"
 #include "gstguidedbpnegotiation.h"
 #include "gstguidedbpobjects.h"
-#include "gstguidedbprender.h"
+#include "gstguidedbpenums.h"
+#include "gstguidedbpplaceholder.h"
 #include "gstguidedbpsettings.h"
 
 #define GST_CAT_DEFAULT gst_guided_bp_debug
@@ -60,10 +62,23 @@ gst_guided_bp_restart (GstGuidedBp * self)
   self->frames_since_run = G_MAXUINT;
 }
 
+gboolean
+gst_guided_bp_frames_in_place (GstGuidedBp * self)
+{
+  gboolean in_place;
+
+  GST_OBJECT_LOCK (self);
+  in_place = self->render_mode == GST_GUIDED_BP_RENDER_NONE
+      || (gst_guided_bp_mode_is_in_place (self->render_mode)
+      && self->inference_region != GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST);
+  GST_OBJECT_UNLOCK (self);
+  return in_place;
+}
+
 void
 gst_guided_bp_set_in_place (GstGuidedBp * self, gboolean in_place)
 {
-  GST_DEBUG_OBJECT (self, "frames %s", in_place ? "pass in place" :
+  GST_DEBUG_OBJECT (self, "frames %s", in_place ? "are drawn on in place" :
       "are rendered into new buffers");
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), in_place);
   /* The next buffer renegotiates: no output pool in place, one otherwise. */
@@ -75,11 +90,7 @@ void
 gst_guided_bp_before_transform (GstBaseTransform * trans, GstBuffer * buffer)
 {
   GstGuidedBp *self = GST_GUIDED_BP (trans);
-  gboolean in_place;
-
-  GST_OBJECT_LOCK (self);
-  in_place = self->render_mode == GST_GUIDED_BP_RENDER_NONE;
-  GST_OBJECT_UNLOCK (self);
+  gboolean in_place = gst_guided_bp_frames_in_place (self);
 
   if (in_place != self->in_place)
     gst_guided_bp_set_in_place (self, in_place);
@@ -110,44 +121,14 @@ gst_guided_bp_resolve_target_label (GstGuidedBp * self, const gchar * label,
   return TRUE;
 }
 
-/* Synchronous mode: runs the engine on @image into self->saliency. */
-static gboolean
-gst_guided_bp_explain (GstGuidedBp * self, const GbpImage * image,
-    const GstGuidedBpRunSettings * settings)
-{
-  GstMessage *error_message = NULL;
-
-  self->has_saliency = gst_guided_bp_run (GST_ELEMENT_CAST (self),
-      self->engine, self->engine_model, &self->applied, settings, image,
-      &self->saliency, &error_message);
-  if (error_message != NULL)
-    gst_element_post_message (GST_ELEMENT_CAST (self), error_message);
-  return self->has_saliency;
-}
-
-/* Synchronous mode, after a model frame: its timing, the latency and the
- * message. */
-static void
-gst_guided_bp_account (GstGuidedBp * self, GstClockTime pts,
-    GstClockTime elapsed, const FrameSettings * settings)
+void
+gst_guided_bp_add_latency (GstGuidedBp * self, GstClockTime elapsed)
 {
   gboolean latency_grew;
-
-  GST_LOG_OBJECT (self, "class %d score %f in %" GST_TIME_FORMAT,
-      self->saliency.class_index, self->saliency.score,
-      GST_TIME_ARGS (elapsed));
-
-  gst_guided_bp_timing_init (&self->timing,
-      &GST_BASE_TRANSFORM (self)->segment, pts, elapsed);
 
   GST_OBJECT_LOCK (self);
   latency_grew = gst_guided_bp_latency_add (&self->latency, elapsed);
   GST_OBJECT_UNLOCK (self);
-
-  if (settings->post_messages)
-    gst_element_post_message (GST_ELEMENT_CAST (self),
-        gst_guided_bp_message_new (GST_OBJECT_CAST (self), self->engine,
-            &self->saliency, &self->timing, settings->top_k));
 
   if (latency_grew) {
     GST_INFO_OBJECT (self, "processing time grew to %" GST_TIME_FORMAT,
@@ -157,61 +138,112 @@ gst_guided_bp_account (GstGuidedBp * self, GstClockTime pts,
   }
 }
 
-/* Asynchronous mode: hands @image to the worker when @run and returns the
- * latest finished saliency, or NULL when there is none to draw yet. */
-static const GbpSaliency *
-gst_guided_bp_exchange (GstGuidedBp * self, const GbpImage * image,
-    gboolean run, GstClockTime pts, const GstGuidedBpRunSettings * run_settings,
-    const FrameSettings * settings, gboolean * failed)
+/* The request of the frame in @buffer from @settings: the class to
+ * explain (target-label looked up), Grad-CAM when the mode needs it, the
+ * frame's time and what the result carries. */
+static gboolean
+frame_request (GstGuidedBp * self, const FrameSettings * settings,
+    GstBuffer * buffer, GstGuidedBpRequest * request, GError ** error)
 {
-  *failed = gst_guided_bp_worker_has_failed (self->worker);
-  if (*failed)
-    return NULL;
-  if (run && !gst_guided_bp_worker_submit (self->worker, image, pts,
-          &GST_BASE_TRANSFORM (self)->segment, run_settings,
-          settings->post_messages, settings->top_k)) {
-    *failed = TRUE;
-    return NULL;
-  }
+  gbp_run_options_init (&request->options);
+  request->options.target_class = settings->target_class;
+  if (settings->target_label != NULL
+      && !gst_guided_bp_resolve_target_label (self, settings->target_label,
+          &request->options.target_class, error))
+    return FALSE;
+  request->options.gradcam =
+      settings->render_mode != GST_GUIDED_BP_RENDER_NONE
+      && gbp_render_mode_needs_gradcam (settings->options.mode);
+  request->pts = GST_BUFFER_PTS (buffer);
+  request->segment = GST_BASE_TRANSFORM (self)->segment;
+  request->post_messages = settings->post_messages;
+  request->top_k = settings->top_k;
+  return TRUE;
+}
 
+/* TRUE when self->result can be drawn for @request: there is one, and it
+ * has the Grad-CAM map if the mode needs it (just switched to a Grad-CAM
+ * mode, the map comes with the next model frame). */
+static gboolean
+result_serves (GstGuidedBp * self, const GstGuidedBpRequest * request)
+{
+  return self->result->valid
+      && (!request->options.gradcam || self->result->view.cam != NULL);
+}
+
+/* Synchronous mode: explains @image here; self->result borrows the
+ * engine's saliency until its next run. */
+static gboolean
+explain_here (GstGuidedBp * self, const GbpImage * image,
+    const GstGuidedBpRequest * request)
+{
+  GstMessage *error_message = NULL;
+  GbpSaliency saliency;
+
+  if (!gst_guided_bp_explain (GST_ELEMENT_CAST (self), self->engine,
+          self->engine_model, &request->options, image, NULL, 0, &saliency,
+          &error_message)) {
+    gst_guided_bp_saliency_invalidate (self->result);
+    gst_element_post_message (GST_ELEMENT_CAST (self), error_message);
+    return FALSE;
+  }
+  gst_guided_bp_saliency_borrow (self->result, &saliency);
+  return TRUE;
+}
+
+/* Asynchronous mode: hands @image to the worker when @run, and takes its
+ * latest published result into self->result. FALSE once it failed. */
+static gboolean
+exchange_with_worker (GstGuidedBp * self, const GbpImage * image,
+    gboolean run, const GstGuidedBpRequest * request)
+{
+  if (gst_guided_bp_worker_has_failed (self->worker))
+    return FALSE;
+  if (run && !gst_guided_bp_worker_submit (self->worker, image, request))
+    return FALSE;
   if (gst_guided_bp_worker_take_result (self->worker, &self->result))
     GST_LOG_OBJECT (self, "new saliency, of frame %" GST_TIME_FORMAT,
         GST_TIME_ARGS (self->result->timing.timestamp));
+  return TRUE;
+}
 
-  if (!self->result->valid)
-    return NULL;
-  /* Just switched to a Grad-CAM mode: the map comes with a later result. */
-  if (run_settings->gradcam && self->result->view.cam == NULL)
-    return NULL;
-  return &self->result->view;
+/* Draws the label of @saliency over @out_image, when asked. */
+static void
+annotate (GstGuidedBp * self, const FrameSettings * settings,
+    const GbpSaliency * saliency, GbpImage * out_image)
+{
+  gchar *text = gst_guided_bp_annotation_text (self->engine, saliency,
+      settings->target_label != NULL
+      || settings->target_class != GBP_TARGET_CLASS_TOP);
+
+  /* Made on first use: Pango and fontconfig load their configuration
+   * and fonts only for elements that draw text. */
+  if (self->annotator == NULL)
+    self->annotator = gst_guided_bp_annotator_new ();
+  gst_guided_bp_annotator_draw (self->annotator, text, out_image);
+  g_free (text);
 }
 
 /* The frame: @outframe is @inframe itself for render-mode none, mapped
- * writable only when @settings asks for the label to be drawn. */
+ * writable only when @settings asks for the label to be drawn. Explain
+ * (here, or by the worker), then publish: draw the latest result, label
+ * it, attach it. */
 static GstFlowReturn
 gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
     GstVideoFrame * outframe, const FrameSettings * settings)
 {
-  GstClockTime pts = GST_BUFFER_PTS (inframe->buffer);
   GbpImage in_image, out_image;
-  GstGuidedBpRunSettings run_settings;
-  const GbpSaliency *saliency;
-  const GstGuidedBpTiming *timing;
+  GstGuidedBpRequest request;
+  const GbpSaliency *saliency = NULL;
   GError *error = NULL;
   GstClockTime started = 0;
   gboolean run, ran = FALSE;
 
   if (!gst_guided_bp_check_live_values (settings->target_class,
           settings->options.alpha, settings->options.smoothing,
-          settings->interval, &error))
+          settings->interval, &error)
+      || !frame_request (self, settings, inframe->buffer, &request, &error))
     goto settings_failed;
-  run_settings.target_class = settings->target_class;
-  if (settings->target_label != NULL
-      && !gst_guided_bp_resolve_target_label (self, settings->target_label,
-          &run_settings.target_class, &error))
-    goto settings_failed;
-  run_settings.gradcam = settings->render_mode != GST_GUIDED_BP_RENDER_NONE
-      && gbp_render_mode_needs_gradcam (settings->options.mode);
 
   if (!gst_guided_bp_image_from_frame (inframe, &in_image)
       || !gst_guided_bp_image_from_frame (outframe, &out_image))
@@ -224,39 +256,30 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
 
   if (settings->inference_region == GST_GUIDED_BP_INFERENCE_REGION_ROI_LIST)
     return gst_guided_bp_process_objects (self, inframe, outframe, &in_image,
-        &out_image, &run_settings, settings);
+        &out_image, &request, settings);
 
-  /* Every interval-th frame is a model frame. */
-  run = self->frames_since_run >= settings->interval;
+  /* Every interval-th frame is a model frame; so is one whose kept result
+   * cannot be drawn, in synchronous mode (asynchronous mode shows the
+   * placeholder until the worker has one). */
+  run = self->frames_since_run >= settings->interval
+      || (self->worker == NULL && !result_serves (self, &request));
   if (run)
     self->frames_since_run = 1;
   else
     self->frames_since_run++;
 
   if (self->worker == NULL) {
-    /* The kept saliency lacks the Grad-CAM map the mode now needs. */
-    if (!run && (!self->has_saliency
-            || (run_settings.gradcam && self->saliency.cam == NULL))) {
-      run = TRUE;
-      self->frames_since_run = 1;
-    }
     if (run) {
       started = gst_util_get_timestamp ();
-      if (!gst_guided_bp_explain (self, &in_image, &run_settings))
+      if (!explain_here (self, &in_image, &request))
         return GST_FLOW_ERROR;
       ran = TRUE;
     }
-    saliency = &self->saliency;
-    timing = &self->timing;
-  } else {
-    gboolean failed;
-
-    saliency = gst_guided_bp_exchange (self, &in_image, run, pts,
-        &run_settings, settings, &failed);
-    if (failed)
-      goto worker_failed;
-    timing = &self->result->timing;
+  } else if (!exchange_with_worker (self, &in_image, run, &request)) {
+    goto worker_failed;
   }
+  if (result_serves (self, &request))
+    saliency = &self->result->view;
 
   if (settings->render_mode == GST_GUIDED_BP_RENDER_NONE)
     GST_LOG_OBJECT (self, "render-mode none: the frame passes unchanged");
@@ -267,25 +290,21 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
           saliency, &in_image, &out_image, &error))
     goto render_failed;
 
-  if (ran)
-    gst_guided_bp_account (self, pts, gst_util_get_timestamp () - started,
-        settings);
+  /* Synchronous: the frame's processing time covers the drawing too. */
+  if (ran) {
+    GstClockTime elapsed = gst_util_get_timestamp () - started;
+
+    gst_guided_bp_request_timing (&request, elapsed, &self->result->timing);
+    gst_guided_bp_add_latency (self, elapsed);
+    gst_guided_bp_publish (GST_ELEMENT_CAST (self), self->engine, saliency,
+        &request, &self->result->timing);
+  }
 
   if (saliency != NULL) {
-    if (settings->annotate) {
-      gchar *text = gst_guided_bp_annotation_text (self->engine, saliency,
-          settings->target_label != NULL
-          || settings->target_class != GBP_TARGET_CLASS_TOP);
-
-      /* Made on first use: Pango and fontconfig load their configuration
-       * and fonts only for elements that draw text. */
-      if (self->annotator == NULL)
-        self->annotator = gst_guided_bp_annotator_new ();
-      gst_guided_bp_annotator_draw (self->annotator, text, &out_image);
-      g_free (text);
-    }
-    gst_guided_bp_meta_add (outframe->buffer, self->engine, saliency, timing,
-        settings->top_k);
+    if (settings->annotate)
+      annotate (self, settings, saliency, &out_image);
+    gst_guided_bp_meta_add (outframe->buffer, self->engine, saliency,
+        &self->result->timing, settings->top_k);
   }
 
   return GST_FLOW_OK;
@@ -332,7 +351,8 @@ gst_guided_bp_transform_frame (GstVideoFilter * filter,
 
   frame_settings_read (self, &settings);
   /* Switched to none after this buffer was allocated: the next one passes
-   * in place; this one is a copy. */
+   * in place; this one is a copy. (A mode drawn over the frame reads it
+   * from @inframe.) */
   if (settings.render_mode == GST_GUIDED_BP_RENDER_NONE)
     gst_video_frame_copy (outframe, inframe);
   ret = gst_guided_bp_process (self, inframe, outframe, &settings);
@@ -354,12 +374,11 @@ gst_guided_bp_transform_ip (GstBaseTransform * trans, GstBuffer * buffer)
     goto not_negotiated;
 
   frame_settings_read (self, &settings);
-  /* Switched away from none after this buffer came: it shows the
-   * frame; the next one is rendered. */
-  settings.render_mode = GST_GUIDED_BP_RENDER_NONE;
-  /* Only the label is ever written: a frame shared with others is copied
-   * then, and only then. */
-  if (settings.annotate)
+  /* Mapped writable only to be drawn on (a mode drawn over the frame, or
+   * the label): a frame shared with others is copied then, and only then.
+   * A mode that replaces the frame, switched to after this buffer came,
+   * draws over it too; the next buffer is a new one. */
+  if (settings.render_mode != GST_GUIDED_BP_RENDER_NONE || settings.annotate)
     flags |= GST_MAP_WRITE;
   if (!gst_video_frame_map (&frame, &filter->in_info, buffer, flags))
     goto map_failed;

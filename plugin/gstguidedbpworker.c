@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-#include "gstguidedbpmessage.h"
-
 GST_DEBUG_CATEGORY_EXTERN (gst_guided_bp_debug);
 #define GST_CAT_DEFAULT gst_guided_bp_debug
 
@@ -17,11 +15,7 @@ typedef struct
   GbpImage image;               /* image.data is pixels */
   guint8 *pixels;
   gsize capacity;
-  GstClockTime pts;
-  GstSegment segment;
-  GstGuidedBpRunSettings settings;
-  gboolean post_messages;
-  guint top_k;
+  GstGuidedBpRequest request;
   guint generation;             /* the worker's generation at submission */
 } Job;
 
@@ -33,7 +27,6 @@ struct _GstGuidedBpWorker
   GThread *thread;
 
   /* Worker thread only. */
-  GstGuidedBpRunSettings applied;
   Job working;
   GstGuidedBpSaliency *back;    /* filled from the engine, then published */
 
@@ -143,6 +136,7 @@ worker_loop (gpointer data)
 
   g_mutex_lock (&worker->lock);
   while (!worker->stopping) {
+    const GstGuidedBpRequest *request = &worker->working.request;
     GbpSaliency saliency;
     GstGuidedBpTiming timing;
     GstClockTime started, elapsed;
@@ -163,14 +157,14 @@ worker_loop (gpointer data)
     g_mutex_unlock (&worker->lock);
 
     started = gst_util_get_timestamp ();
-    ok = gst_guided_bp_run (worker->element, worker->engine, worker->model,
-        &worker->applied, &worker->working.settings, &worker->working.image,
+    ok = gst_guided_bp_explain (worker->element, worker->engine,
+        worker->model, &request->options, &worker->working.image, NULL, 0,
         &saliency, &error_message);
     elapsed = gst_util_get_timestamp () - started;
-    gst_guided_bp_timing_init (&timing, &worker->working.segment,
-        worker->working.pts, elapsed);
-    if (ok)
+    if (ok) {
+      gst_guided_bp_request_timing (request, elapsed, &timing);
       gst_guided_bp_saliency_copy (worker->back, &saliency, &timing);
+    }
 
     g_mutex_lock (&worker->lock);
     if (!ok) {
@@ -191,19 +185,15 @@ worker_loop (gpointer data)
     }
     g_mutex_unlock (&worker->lock);
 
-    GST_LOG_OBJECT (worker->element, "frame %" GST_TIME_FORMAT ": class %d "
-        "score %f in %" GST_TIME_FORMAT "%s",
-        GST_TIME_ARGS (worker->working.pts), saliency.class_index,
-        saliency.score, GST_TIME_ARGS (elapsed),
-        publish ? "" : " (flushed, dropped)");
-
-    /* The message describes the published result, computed from the
-     * working frame; `saliency` is still valid (the engine runs only
-     * here). */
-    if (publish && worker->working.post_messages)
-      gst_element_post_message (worker->element,
-          gst_guided_bp_message_new (GST_OBJECT_CAST (worker->element),
-              worker->engine, &saliency, &timing, worker->working.top_k));
+    /* The message describes the published result; `saliency` is still
+     * valid (the engine runs only here). */
+    if (publish)
+      gst_guided_bp_publish (worker->element, worker->engine, &saliency,
+          request, &timing);
+    else
+      GST_LOG_OBJECT (worker->element, "frame %" GST_TIME_FORMAT " was "
+          "flushed while the model ran: its result is dropped",
+          GST_TIME_ARGS (request->pts));
 
     g_mutex_lock (&worker->lock);
   }
@@ -213,15 +203,13 @@ worker_loop (gpointer data)
 
 GstGuidedBpWorker *
 gst_guided_bp_worker_new (GstElement * element, GbpEngine * engine,
-    const gchar * model, const GstGuidedBpRunSettings * applied,
-    GError ** error)
+    const gchar * model, GError ** error)
 {
   GstGuidedBpWorker *worker = g_new0 (GstGuidedBpWorker, 1);
 
   worker->element = element;
   worker->engine = engine;
   worker->model = model;
-  worker->applied = *applied;
   worker->back = gst_guided_bp_saliency_new ();
   worker->front = gst_guided_bp_saliency_new ();
   g_mutex_init (&worker->lock);
@@ -261,9 +249,7 @@ gst_guided_bp_worker_free (GstGuidedBpWorker * worker)
 
 gboolean
 gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
-    const GbpImage * frame, GstClockTime pts, const GstSegment * segment,
-    const GstGuidedBpRunSettings * settings, gboolean post_messages,
-    guint top_k)
+    const GbpImage * frame, const GstGuidedBpRequest * request)
 {
   g_mutex_lock (&worker->lock);
   if (worker->failed) {
@@ -273,14 +259,11 @@ gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
   if (worker->has_pending)
     GST_LOG_OBJECT (worker->element, "frame %" GST_TIME_FORMAT
         " replaces %" GST_TIME_FORMAT " before the model took it",
-        GST_TIME_ARGS (pts), GST_TIME_ARGS (worker->pending.pts));
+        GST_TIME_ARGS (request->pts),
+        GST_TIME_ARGS (worker->pending.request.pts));
 
   job_set_frame (&worker->pending, frame);
-  worker->pending.pts = pts;
-  gst_segment_copy_into (segment, &worker->pending.segment);
-  worker->pending.settings = *settings;
-  worker->pending.post_messages = post_messages;
-  worker->pending.top_k = top_k;
+  worker->pending.request = *request;
   worker->pending.generation = worker->generation;
   worker->has_pending = TRUE;
   g_cond_signal (&worker->cond);

@@ -7,7 +7,7 @@
 #include <gst/gst.h>
 #include <guidedbp/gbp-engine.h>
 
-#include "gstguidedbprun.h"
+#include "gstguidedbpexplain.h"
 #include "gstguidedbpsaliency.h"
 
 G_BEGIN_DECLS
@@ -21,33 +21,28 @@ G_BEGIN_DECLS
  * takes the newest one) and takes the latest finished result, if a new one
  * was published, by swapping buffers. Both only hold the worker's mutex for
  * a copy or a pointer swap. The worker owns the engine while it runs: it
- * applies the target class and Grad-CAM setting that came with each frame,
- * posts the "guidedbp" message of each result it publishes, and on an
- * engine error fails every later submission, then posts the element error
- * (so that no frame passes once the error is on the bus).
+ * explains each frame with the request that came with it and publishes the
+ * result (gstguidedbpexplain.h), and on an engine error fails every later
+ * submission, then posts the element error (so that no frame passes once
+ * the error is on the bus).
  */
 typedef struct _GstGuidedBpWorker GstGuidedBpWorker;
 
 /* Starts the thread. @element (not reffed: it owns the worker and frees it
  * in stop()) receives the messages and errors; @engine is used only by the
  * worker until gst_guided_bp_worker_free(); @model, its path for messages,
- * is borrowed until then too; @applied is what the engine is set to now. */
+ * is borrowed until then too. */
 GstGuidedBpWorker *gst_guided_bp_worker_new (GstElement * element,
-    GbpEngine * engine, const gchar * model,
-    const GstGuidedBpRunSettings * applied, GError ** error);
+    GbpEngine * engine, const gchar * model, GError ** error);
 
 /* Stops the thread (waiting for a run in progress to finish) and frees the
  * worker; the engine is the caller's again. */
 void gst_guided_bp_worker_free (GstGuidedBpWorker * worker);
 
-/* Copies @frame (with its @pts and @segment, for the result's timing) into
- * the pending slot for a run with @settings, posting a message for its
- * result (with the @top_k most probable classes) when @post_messages.
- * FALSE once the worker has failed. */
+/* Copies @frame and its @request into the pending slot. FALSE once the
+ * worker has failed. */
 gboolean gst_guided_bp_worker_submit (GstGuidedBpWorker * worker,
-    const GbpImage * frame, GstClockTime pts, const GstSegment * segment,
-    const GstGuidedBpRunSettings * settings, gboolean post_messages,
-    guint top_k);
+    const GbpImage * frame, const GstGuidedBpRequest * request);
 
 /* When a result newer than the one in *@saliency was published, swaps it
  * into *@saliency (the worker keeps the old buffers) and returns TRUE. */

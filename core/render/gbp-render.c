@@ -181,7 +181,7 @@ validate_inputs (const GbpRenderOptions * options,
           || saliency->cam_height < 1)) {
     g_set_error (error, GBP_ERROR, GBP_ERROR_INVALID_ARGUMENT,
         "the %s mode needs Grad-CAM, which the engine did not compute "
-        "(gbp_engine_set_gradcam_enabled)", mode_names[options->mode]);
+        "(GbpRunOptions.gradcam)", mode_names[options->mode]);
     return FALSE;
   }
   if (!gbp_render_mode_needs_frame (options->mode))

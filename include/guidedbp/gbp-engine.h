@@ -54,16 +54,14 @@ typedef enum {
  *   threads meet at a barrier after every operation, so on a machine where
  *   other threads keep cores busy, fewer threads than cores run far faster
  *   (bench/README.md).
- * @target_class: class whose score is explained, or GBP_TARGET_CLASS_TOP
- *   for the top-scoring class of each frame
  * @labels_path: optional text file with one class label per line, as many
  *   lines as the model has classes; NULL for none
  * @gradcam_layer: where Grad-CAM can be computed: "" (the default) at the
  *   output of the model's last convolution (if it has one); else at the
  *   output of the module with this path ("layer4", "features.28"), which
- *   must exist; NULL nowhere. It is computed only while
- *   gbp_engine_set_gradcam_enabled() says so, at the cost of one extra
- *   backward pass through the layers above that module. The element's
+ *   must exist; NULL nowhere. It is computed only by the runs whose
+ *   #GbpRunOptions ask for it, at the cost of one extra backward pass
+ *   through the layers above that module. The element's
  *   gradcam-layer property has the same default.
  * @fold_batch_norm: fold batch normalization into the preceding
  *   convolutions (on by default). Needed for speed on CPUs: a batch norm
@@ -104,7 +102,6 @@ typedef struct {
   gfloat mean[3];
   gfloat std[3];
   guint num_threads;
-  gint target_class;
   const gchar *labels_path;
   const gchar *gradcam_layer;
   gboolean fold_batch_norm;
@@ -123,7 +120,7 @@ typedef struct {
  * @width: gradient width (the model's input width)
  * @height: gradient height
  * @cam: Grad-CAM of the class, float [@cam_height, @cam_width], >= 0, not
- *   normalized; NULL unless Grad-CAM is enabled. Owned by the engine like
+ *   normalized; NULL unless the run's options asked for it. Owned by the engine like
  *   @gradient.
  * @cam_width: width of @cam (the Grad-CAM layer's), or 0
  * @cam_height: height of @cam, or 0
@@ -151,7 +148,7 @@ typedef struct {
 typedef struct _GbpEngine GbpEngine;
 
 /* Fills @config with the defaults: no model, "cpu", 224x224, ImageNet
- * mean/std, one thread per usable CPU, top class, no labels, Grad-CAM at
+ * mean/std, one thread per usable CPU, no labels, Grad-CAM at
  * the last convolution (computed once enabled), batch norm folded, kernels
  * tuned, float32. */
 GBP_API
@@ -231,46 +228,58 @@ GBP_API
 gboolean gbp_engine_find_label (const GbpEngine * engine, const gchar * label,
     gint * class_index, GError ** error);
 
-/* Changes the explained class for the next runs: GBP_TARGET_CLASS_TOP or
- * 0 <= @target_class < classes; anything else is GBP_ERROR_INVALID_ARGUMENT
- * and leaves the setting unchanged. */
-GBP_API
-gboolean gbp_engine_set_target_class (GbpEngine * engine, gint target_class,
-    GError ** error);
-
 /* TRUE when the model has a Grad-CAM layer (see @gradcam_layer). */
 GBP_API
 gboolean gbp_engine_has_gradcam (const GbpEngine * engine);
 
-/* Computes Grad-CAM in the next runs, or stops. Enabling it on an engine
- * without a Grad-CAM layer is GBP_ERROR_INVALID_ARGUMENT. */
-GBP_API
-gboolean gbp_engine_set_gradcam_enabled (GbpEngine * engine, gboolean enabled,
-    GError ** error);
+/**
+ * GbpRunOptions:
+ * @target_class: the class to explain: GBP_TARGET_CLASS_TOP for each
+ *   image's top-scoring class, else 0 <= @target_class < classes
+ * @gradcam: compute Grad-CAM too; needs a Grad-CAM layer
+ *   (gbp_engine_has_gradcam())
+ *
+ * What one run explains. Passed to each run, so that a caller that changes
+ * them from frame to frame (an element's live properties) keeps no copy of
+ * the engine's state. Initialise with gbp_run_options_init().
+ */
+typedef struct {
+  gint target_class;
+  gboolean gradcam;
+} GbpRunOptions;
 
-/* Resizes and normalizes @image, runs the guided forward/backward and
- * fills @saliency. The engine is not thread-safe: one run at a time. */
+/* Fills @options with the defaults: the top class, no Grad-CAM. */
+GBP_API
+void gbp_run_options_init (GbpRunOptions * options);
+
+/* Resizes and normalizes @image, runs the guided forward/backward with
+ * @options (NULL: the top class, no Grad-CAM) and fills @saliency.
+ * Errors (GBP_ERROR_INVALID_ARGUMENT, nothing run): an invalid image; a
+ * target class the model does not have; Grad-CAM asked of an engine
+ * without a Grad-CAM layer. The engine is not thread-safe: one run at a
+ * time. */
 GBP_API
 gboolean gbp_engine_run (GbpEngine * engine, const GbpImage * image,
-    GbpSaliency * saliency, GError ** error);
+    const GbpRunOptions * options, GbpSaliency * saliency, GError ** error);
 
 /* Explains each of @n_regions regions of @image as if it were a frame of
  * its own, in one batch through the model: each region is clamped to the
  * image (gbp_region_clamp()), its crop resized and normalized exactly as
  * gbp_engine_run() does a whole image, and the @n_regions crops go through
  * the model's forward and guided backward together (batch @n_regions),
- * each explaining its own top class, or the target class. Fills
- * @saliencies[i] for @regions[i]: the same class, score and, to float
- * rounding, gradient as gbp_engine_run() on that crop alone. Everything in
- * them is borrowed from the engine until its next run (of either kind).
- * Errors (GBP_ERROR_INVALID_ARGUMENT): an invalid image, @n_regions 0 or
+ * with @options as gbp_engine_run() takes them: each region explains its
+ * own top class, or the target class. Fills @saliencies[i] for
+ * @regions[i]: the same class, score and, to float rounding, gradient as
+ * gbp_engine_run() on that crop alone. Everything in them is borrowed from
+ * the engine until its next run (of either kind). Errors
+ * (GBP_ERROR_INVALID_ARGUMENT): those of gbp_engine_run(), @n_regions 0 or
  * above GBP_MAX_REGIONS, or a region that is zero-sized or wholly outside
  * the image (the message names its index); no region is run then. The
  * engine's buffers grow to the largest batch run and stay. */
 GBP_API
 gboolean gbp_engine_run_regions (GbpEngine * engine, const GbpImage * image,
-    const GbpRegion * regions, guint n_regions, GbpSaliency * saliencies,
-    GError ** error);
+    const GbpRegion * regions, guint n_regions, const GbpRunOptions * options,
+    GbpSaliency * saliencies, GError ** error);
 
 /* The @k most probable classes of the run that filled @saliency, most
  * probable first (equal ones by class index): writes MIN (@k, classes)

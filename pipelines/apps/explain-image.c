@@ -31,6 +31,7 @@ explain (const gchar * model, const gchar * labels, const gchar * mode_name,
 {
   GbpEngineConfig config;
   GbpRenderOptions options;
+  GbpRunOptions run_options;
   GbpEngine *engine = NULL;
   GbpRenderer *renderer = NULL;
   GbpSaliency saliency;
@@ -51,13 +52,13 @@ explain (const gchar * model, const gchar * labels, const gchar * mode_name,
   engine = gbp_engine_new (&config, error);
   if (engine == NULL)
     goto done;
-  /* The Grad-CAM modes need the map: one more backward pass per run. */
-  if (!gbp_engine_set_gradcam_enabled (engine,
-          gbp_render_mode_needs_gradcam (options.mode), error))
-    goto done;
+  /* The top class; the Grad-CAM modes need the map: one more backward
+   * pass per run. */
+  gbp_run_options_init (&run_options);
+  run_options.gradcam = gbp_render_mode_needs_gradcam (options.mode);
 
   /* The saliency and its class are the engine's until its next run. */
-  if (!gbp_engine_run (engine, frame, &saliency, error))
+  if (!gbp_engine_run (engine, frame, &run_options, &saliency, error))
     goto done;
   printf ("explained class %d (%s), probability %.4f\n",
       saliency.class_index, saliency.label ? saliency.label : "no label",

@@ -184,13 +184,14 @@ START_TEST (test_engine_probabilities)
   GbpImage card = fixture_card ();
   const gint top_class = gbp_test_fixture_int (MODEL, "top_class");
   const gint target_class = gbp_test_fixture_int (MODEL, "target_class");
+  GbpRunOptions options;
   GbpSaliency saliency;
   gint classes[3];
   gfloat scores[3];
   gdouble sum = 0.0;
 
   ck_assert_msg (engine != NULL, "%s", error ? error->message : "");
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  ck_assert (gbp_engine_run (engine, &card, NULL, &saliency, &error));
   ck_assert_uint_eq (saliency.num_classes, gbp_engine_get_num_classes (engine));
   ck_assert (saliency.probabilities != NULL);
   for (guint c = 0; c < saliency.num_classes; c++) {
@@ -210,8 +211,9 @@ START_TEST (test_engine_probabilities)
   ck_assert (scores[0] >= scores[1] && scores[1] >= scores[2]);
 
   /* explaining another class leaves the ranking alone */
-  ck_assert (gbp_engine_set_target_class (engine, target_class, &error));
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  gbp_run_options_init (&options);
+  options.target_class = target_class;
+  ck_assert (gbp_engine_run (engine, &card, &options, &saliency, &error));
   ck_assert_int_eq (saliency.class_index, target_class);
   ck_assert_double_eq_tol (saliency.score, gbp_test_fixture_double (MODEL,
           "target_score"), 1e-6);
@@ -275,6 +277,7 @@ START_TEST (test_gradcam_layer_default)
   GbpEngineConfig config;
   GbpEngine *engine;
   GbpImage card = fixture_card ();
+  GbpRunOptions options;
   GbpSaliency saliency;
 
   gbp_engine_config_init (&config);
@@ -283,10 +286,11 @@ START_TEST (test_gradcam_layer_default)
   engine = fixture_engine (NULL, &error);
   ck_assert (engine != NULL);
   ck_assert (gbp_engine_has_gradcam (engine));
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  ck_assert (gbp_engine_run (engine, &card, NULL, &saliency, &error));
   ck_assert (saliency.cam == NULL);
-  ck_assert (gbp_engine_set_gradcam_enabled (engine, TRUE, &error));
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  gbp_run_options_init (&options);
+  options.gradcam = TRUE;
+  ck_assert (gbp_engine_run (engine, &card, &options, &saliency, &error));
   ck_assert (saliency.cam != NULL && saliency.cam_width > 0);
   g_free (card.data);
   gbp_engine_free (engine);

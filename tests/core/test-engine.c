@@ -80,11 +80,15 @@ check_against_reference (const gchar * group, GbpEngine * engine,
       gradient_key, n * sizeof (gfloat));
   GbpImage card = card_for_group (group, GBP_PIXEL_FORMAT_RGB, 0);
   g_autoptr (GError) error = NULL;
+  GbpRunOptions options;
   GbpSaliency saliency;
   GbpAgreement a;
   gdouble ref_score = gbp_test_fixture_double (group, score_key);
 
-  ck_assert_msg (gbp_engine_run (engine, &card, &saliency, &error),
+  gbp_run_options_init (&options);
+  if (g_str_equal (which, "target"))
+    options.target_class = gbp_test_fixture_int (group, "target_class");
+  ck_assert_msg (gbp_engine_run (engine, &card, &options, &saliency, &error),
       "%s: %s", group, error ? error->message : "");
   g_free (card.data);
 
@@ -137,7 +141,7 @@ check_weights_packed_once (const gchar * group, GbpEngine * engine)
 
   gbp_engine_get_stats (engine, &before);
   for (guint i = 0; i < 3; i++)
-    ck_assert (gbp_engine_run (engine, &card, &saliency, NULL));
+    ck_assert (gbp_engine_run (engine, &card, NULL, &saliency, NULL));
   gbp_engine_get_stats (engine, &after);
   g_free (card.data);
   g_print ("%-28s weight reorders: %u at the first frames, %u in 3 more\n",
@@ -177,12 +181,8 @@ START_TEST (test_model_matches_reference)
   check_against_reference (group, engine, "top");
   check_winograd_allowed (group, engine);
   check_weights_packed_once (group, engine);
-  ck_assert (gbp_engine_set_target_class (engine,
-          gbp_test_fixture_int (group, "target_class"), &error));
   check_against_reference (group, engine, "target");
   /* and back: the top class again gives the top reference */
-  ck_assert (gbp_engine_set_target_class (engine, GBP_TARGET_CLASS_TOP,
-          &error));
   check_against_reference (group, engine, "top");
   gbp_engine_free (engine);
 }
@@ -319,7 +319,7 @@ START_TEST (test_every_format_gives_the_same_saliency)
   gsize n;
 
   ck_assert_msg (engine != NULL, "%s", error ? error->message : "");
-  ck_assert (gbp_engine_run (engine, &rgb, &saliency, &error));
+  ck_assert (gbp_engine_run (engine, &rgb, NULL, &saliency, &error));
   n = (gsize) 3 * saliency.width * saliency.height;
   expected = g_memdup2 (saliency.gradient, n * sizeof (gfloat));
   g_free (rgb.data);
@@ -328,7 +328,7 @@ START_TEST (test_every_format_gives_the_same_saliency)
     GbpImage image = card_for_group (group, f, 13);
     GbpAgreement a;
 
-    ck_assert_msg (gbp_engine_run (engine, &image, &saliency, &error),
+    ck_assert_msg (gbp_engine_run (engine, &image, NULL, &saliency, &error),
         "format %d: %s", f, error ? error->message : "");
     a = gbp_test_agreement (saliency.gradient, expected, n);
     ck_assert_msg (a.max_abs_diff <= 1e-6 * a.max_abs_ref,
@@ -353,7 +353,7 @@ check_runs_on_size (GbpEngine * engine, guint width, guint height,
     rgb[i] = (guint8) (i * 7919 % 251);
   image = gbp_test_image_from_rgb (rgb, width, height, GBP_PIXEL_FORMAT_BGRX,
       padding);
-  ck_assert_msg (gbp_engine_run (engine, &image, &saliency, &error),
+  ck_assert_msg (gbp_engine_run (engine, &image, NULL, &saliency, &error),
       "%ux%u: %s", width, height, error ? error->message : "");
   for (gsize i = 0; i < (gsize) 3 * saliency.width * saliency.height; i++) {
     ck_assert (isfinite (saliency.gradient[i]));
@@ -462,10 +462,10 @@ faults_per_frame (GbpEngine * engine, const GbpImage * frame)
   glong before;
 
   for (guint i = 0; i < 10; i++)
-    ck_assert (gbp_engine_run (engine, frame, &saliency, NULL));
+    ck_assert (gbp_engine_run (engine, frame, NULL, &saliency, NULL));
   before = minor_faults ();
   for (guint i = 0; i < 10; i++)
-    ck_assert (gbp_engine_run (engine, frame, &saliency, NULL));
+    ck_assert (gbp_engine_run (engine, frame, NULL, &saliency, NULL));
   return (minor_faults () - before) / 10;
 }
 
@@ -616,7 +616,7 @@ START_TEST (test_result_carries_label)
   GbpSaliency saliency;
 
   ck_assert (engine != NULL);
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  ck_assert (gbp_engine_run (engine, &card, NULL, &saliency, &error));
   ck_assert_str_eq (saliency.label,
       gbp_engine_get_label (engine, saliency.class_index));
   g_free (card.data);
@@ -630,7 +630,11 @@ START_TEST (test_invalid_config)
       "file");
   g_autofree gchar *path = NULL;
   g_autoptr (GError) error = NULL;
+  GbpImage card = card_for_group (first_model_group (), GBP_PIXEL_FORMAT_RGB,
+      0);
   GbpEngineConfig config;
+  GbpRunOptions options;
+  GbpSaliency saliency;
   GbpEngine *engine;
 
   config_for_file (&config, file, &path);
@@ -649,24 +653,23 @@ START_TEST (test_invalid_config)
   g_clear_error (&error);
   config.input_width = 64;
 
-  config.target_class = 10;     /* the fixtures have 10 classes */
-  ck_assert (gbp_engine_new (&config, &error) == NULL);
+  engine = gbp_engine_new (&config, &error);
+  ck_assert (engine != NULL);
+  /* each run's target class is checked */
+  gbp_run_options_init (&options);
+  options.target_class = 10;    /* the fixtures have 10 classes */
+  ck_assert (!gbp_engine_run (engine, &card, &options, &saliency, &error));
   ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
   ck_assert (strstr (error->message, "10 classes") != NULL);
   g_clear_error (&error);
-  config.target_class = -2;
-  ck_assert (gbp_engine_new (&config, &error) == NULL);
-  g_clear_error (&error);
-
-  config.target_class = 9;
-  engine = gbp_engine_new (&config, &error);
-  ck_assert (engine != NULL);
-  ck_assert (!gbp_engine_set_target_class (engine, 10, &error));
+  options.target_class = -2;
+  ck_assert (!gbp_engine_run (engine, &card, &options, &saliency, &error));
   ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  ck_assert (!gbp_engine_set_target_class (engine, -7, &error));
-  g_clear_error (&error);
-  ck_assert (gbp_engine_set_target_class (engine, 0, &error));
+  options.target_class = 9;
+  ck_assert (gbp_engine_run (engine, &card, &options, &saliency, &error));
+  ck_assert_int_eq (saliency.class_index, 9);
+  g_free (card.data);
   gbp_engine_free (engine);
 }
 END_TEST
@@ -680,16 +683,16 @@ START_TEST (test_invalid_image)
   GbpSaliency saliency;
 
   ck_assert (engine != NULL);
-  ck_assert (!gbp_engine_run (engine, &image, &saliency, &error));
+  ck_assert (!gbp_engine_run (engine, &image, NULL, &saliency, &error));
   ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   image.stride = 6;
   image.width = 0;
-  ck_assert (!gbp_engine_run (engine, &image, &saliency, &error));
+  ck_assert (!gbp_engine_run (engine, &image, NULL, &saliency, &error));
   g_clear_error (&error);
   image.width = 2;
   image.data = NULL;
-  ck_assert (!gbp_engine_run (engine, &image, &saliency, &error));
+  ck_assert (!gbp_engine_run (engine, &image, NULL, &saliency, &error));
   gbp_engine_free (engine);
 }
 END_TEST

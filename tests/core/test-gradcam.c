@@ -93,6 +93,7 @@ START_TEST (test_engine_gradcam_matches_reference)
   g_autoptr (GError) error = NULL;
   GbpEngine *engine = engine_with_layer (model, layer, &error);
   GbpImage card = card_of (model);
+  GbpRunOptions options;
   GbpSaliency saliency;
   GbpAgreement cam, gradient;
 
@@ -100,12 +101,13 @@ START_TEST (test_engine_gradcam_matches_reference)
   ck_assert (gbp_engine_has_gradcam (engine));
 
   /* off by default: nothing computed */
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  ck_assert (gbp_engine_run (engine, &card, NULL, &saliency, &error));
   ck_assert (saliency.cam == NULL);
 
-  ck_assert (gbp_engine_set_gradcam_enabled (engine, TRUE, &error));
+  gbp_run_options_init (&options);
+  options.gradcam = TRUE;
   for (guint run = 0; run < 2; run++) {
-    ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+    ck_assert (gbp_engine_run (engine, &card, &options, &saliency, &error));
     ck_assert_int_eq (saliency.class_index, case_int (group, "class"));
     ck_assert_uint_eq (saliency.cam_width, cw);
     ck_assert_uint_eq (saliency.cam_height, ch);
@@ -196,6 +198,7 @@ START_TEST (test_gradcam_errors)
   g_autoptr (GError) error = NULL;
   GbpEngine *engine = engine_with_layer (model, "features.no_such", &error);
   GbpRenderOptions options;
+  GbpRunOptions run_options;
   GbpSaliency saliency;
   GbpImage card = card_of (model);
   GbpRenderer *renderer = gbp_renderer_new ();
@@ -209,10 +212,13 @@ START_TEST (test_gradcam_errors)
   engine = engine_with_layer (model, NULL, &error);
   ck_assert (engine != NULL);
   ck_assert (!gbp_engine_has_gradcam (engine));
-  ck_assert (!gbp_engine_set_gradcam_enabled (engine, TRUE, &error));
+  gbp_run_options_init (&run_options);
+  run_options.gradcam = TRUE;
+  ck_assert (!gbp_engine_run (engine, &card, &run_options, &saliency,
+          &error));
   ck_assert_int_eq (error->code, GBP_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  ck_assert (gbp_engine_run (engine, &card, &saliency, &error));
+  ck_assert (gbp_engine_run (engine, &card, NULL, &saliency, &error));
   gbp_render_options_init (&options);
   options.mode = GBP_RENDER_GRADCAM;
   ck_assert (!gbp_renderer_render (renderer, &options, &saliency, &card,

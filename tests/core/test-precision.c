@@ -41,7 +41,8 @@ engine_for (const gchar * group, GbpPrecision precision, GError ** error)
 
 /* The reference rendering of @engine's saliency of @card, packed RGB. */
 static guint8 *
-render (GbpEngine * engine, const GbpImage * card, gint * class_index,
+render (GbpEngine * engine, const GbpImage * card,
+    const GbpRunOptions * options, gint * class_index,
     gfloat ** probabilities)
 {
   GbpRenderer *renderer = gbp_renderer_new ();
@@ -52,7 +53,7 @@ render (GbpEngine * engine, const GbpImage * card, gint * class_index,
   g_autoptr (GError) error = NULL;
   GbpSaliency saliency;
 
-  ck_assert_msg (gbp_engine_run (engine, card, &saliency, &error), "%s",
+  ck_assert_msg (gbp_engine_run (engine, card, options, &saliency, &error), "%s",
       error ? error->message : "");
   ck_assert (gbp_renderer_render_gradient (renderer, &saliency, &out, NULL));
   *class_index = saliency.class_index;
@@ -97,6 +98,7 @@ START_TEST (test_bf16_matches_fp32)
   g_autofree guint8 *a = NULL, *b = NULL;
   g_autofree gchar *kernels = NULL;
   g_autofree gfloat *probs_a = NULL, *probs_b = NULL;
+  GbpRunOptions options;
   gint class_a, class_b, max_diff;
   gdouble r;
 
@@ -113,17 +115,17 @@ START_TEST (test_bf16_matches_fp32)
     return;
   }
   /* and it really runs bfloat16 kernels */
-  a = render (single, &card, &class_a, &probs_a);
-  g_free (render (half, &card, &class_b, &probs_b));
+  a = render (single, &card, NULL, &class_a, &probs_a);
+  g_free (render (half, &card, NULL, &class_b, &probs_b));
   g_clear_pointer (&probs_b, g_free);
   /* the saliency of the same class: a near tie may flip the top one */
-  ck_assert (gbp_engine_set_target_class (half, class_a, NULL));
+  gbp_run_options_init (&options);
+  options.target_class = class_a;
   g_clear_pointer (&probs_b, g_free);
-  b = render (half, &card, &class_b, &probs_b);
+  b = render (half, &card, &options, &class_b, &probs_b);
   ck_assert_int_eq (class_b, class_a);
-  ck_assert (gbp_engine_set_target_class (half, GBP_TARGET_CLASS_TOP, NULL));
   g_clear_pointer (&probs_b, g_free);
-  g_free (render (half, &card, &class_b, &probs_b));
+  g_free (render (half, &card, NULL, &class_b, &probs_b));
   kernels = gbp_engine_describe_kernels (half);
   ck_assert_msg (strstr (kernels, "bf16") != NULL, "%s: no bfloat16 kernel "
       "in:\n%s", group, kernels);

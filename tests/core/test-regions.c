@@ -26,7 +26,7 @@ static const gchar *const models[] = {
 };
 
 static GbpEngine *
-engine_for (const gchar * group, gboolean gradcam)
+engine_for (const gchar * group)
 {
   g_autofree gchar *file = gbp_test_fixture_string (group, "file");
   g_autofree gchar *path = gbp_test_data_path (file);
@@ -41,8 +41,6 @@ engine_for (const gchar * group, gboolean gradcam)
   config.num_threads = 2;
   engine = gbp_engine_new (&config, &error);
   ck_assert_msg (engine != NULL, "%s: %s", group, error ? error->message : "");
-  if (gradcam)
-    ck_assert (gbp_engine_set_gradcam_enabled (engine, TRUE, NULL));
   return engine;
 }
 
@@ -98,15 +96,18 @@ check_same_as_alone (GbpEngine * engine, const GbpImage * image,
   g_autofree gfloat *batch_cam = NULL;
   gint batch_class = batch->class_index;
   gfloat batch_score = batch->score;
+  GbpRunOptions options;
   GbpAgreement a;
 
+  gbp_run_options_init (&options);
+  options.gradcam = batch->cam != NULL;
   if (batch->cam != NULL)
     batch_cam = g_memdup2 (batch->cam, (gsize) batch->cam_width
         * batch->cam_height * sizeof (gfloat));
   ck_assert (gbp_region_clamp (region, image, &clamped, &error));
   alone = copy_of_region (image, &clamped);
-  ck_assert_msg (gbp_engine_run (engine, &alone, &single, &error), "%s: %s",
-      what, error ? error->message : "");
+  ck_assert_msg (gbp_engine_run (engine, &alone, &options, &single, &error),
+      "%s: %s", what, error ? error->message : "");
   g_free (alone.data);
 
   ck_assert_msg (single.class_index == batch_class,
@@ -140,7 +141,7 @@ check_same_as_alone (GbpEngine * engine, const GbpImage * image,
 START_TEST (test_regions_match_crops_alone)
 {
   const gchar *group = models[_i];
-  GbpEngine *engine = engine_for (group, FALSE);
+  GbpEngine *engine = engine_for (group);
   GbpImage image = card (GBP_PIXEL_FORMAT_BGRX);
   guint n = G_N_ELEMENTS (boxes);
   GbpSaliency saliencies[G_N_ELEMENTS (boxes)];
@@ -150,7 +151,7 @@ START_TEST (test_regions_match_crops_alone)
   g_autofree gfloat *scores = g_new (gfloat, n);
   gsize item;
 
-  ck_assert_msg (gbp_engine_run_regions (engine, &image, boxes, n,
+  ck_assert_msg (gbp_engine_run_regions (engine, &image, boxes, n, NULL,
           saliencies, &error), "%s: %s", group, error ? error->message : "");
   item = (gsize) 3 * saliencies[0].width * saliencies[0].height;
   /* what the batch gave, before the single runs overwrite it */
@@ -180,9 +181,12 @@ END_TEST
  * grow and stay, and each batch is right. Grad-CAM per region too. */
 START_TEST (test_batch_sizes_and_gradcam)
 {
-  GbpEngine *engine = engine_for ("model resnet_reuse", TRUE);
+  GbpEngine *engine = engine_for ("model resnet_reuse");
   GbpImage image = card (GBP_PIXEL_FORMAT_RGB);
   static const guint sizes[] = { 1, 4, 2, 8, 3 };
+  const GbpRunOptions gradcam = {.target_class = GBP_TARGET_CLASS_TOP,
+    .gradcam = TRUE
+  };
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++) {
     guint n = sizes[s];
@@ -194,7 +198,7 @@ START_TEST (test_batch_sizes_and_gradcam)
     g_autofree gfloat *gradient = NULL, *cam = NULL;
 
     ck_assert_msg (gbp_engine_run_regions (engine, &image, boxes, n,
-            saliencies, &error), "%s: %s", what, error ? error->message : "");
+            &gradcam, saliencies, &error), "%s: %s", what, error ? error->message : "");
     for (guint i = 0; i < n; i++) {
       ck_assert (saliencies[i].cam != NULL);
       ck_assert_uint_eq (saliencies[i].num_classes,
@@ -220,7 +224,7 @@ END_TEST
  * so do no regions and too many. */
 START_TEST (test_invalid_regions_are_clear_errors)
 {
-  GbpEngine *engine = engine_for ("model alexnet_inplace", FALSE);
+  GbpEngine *engine = engine_for ("model alexnet_inplace");
   GbpImage image = card (GBP_PIXEL_FORMAT_RGB);
   static const struct
   {
@@ -242,7 +246,7 @@ START_TEST (test_invalid_regions_are_clear_errors)
     GbpRegion pair[2] = { boxes[1], bad[i].region };
     g_autoptr (GError) error = NULL;
 
-    ck_assert (!gbp_engine_run_regions (engine, &image, pair, 2, saliencies,
+    ck_assert (!gbp_engine_run_regions (engine, &image, pair, 2, NULL, saliencies,
             &error));
     ck_assert (g_error_matches (error, GBP_ERROR,
             GBP_ERROR_INVALID_ARGUMENT));
@@ -254,7 +258,7 @@ START_TEST (test_invalid_regions_are_clear_errors)
   {
     g_autoptr (GError) error = NULL;
 
-    ck_assert (!gbp_engine_run_regions (engine, &image, boxes, 0, saliencies,
+    ck_assert (!gbp_engine_run_regions (engine, &image, boxes, 0, NULL, saliencies,
             &error));
     ck_assert (g_error_matches (error, GBP_ERROR,
             GBP_ERROR_INVALID_ARGUMENT));
@@ -265,12 +269,12 @@ START_TEST (test_invalid_regions_are_clear_errors)
     g_autoptr (GError) error = NULL;
 
     ck_assert (!gbp_engine_run_regions (engine, &image, regions,
-            GBP_MAX_REGIONS + 1, many, &error));
+            GBP_MAX_REGIONS + 1, NULL, many, &error));
     ck_assert (g_error_matches (error, GBP_ERROR,
             GBP_ERROR_INVALID_ARGUMENT));
   }
   /* the engine still works after each refusal */
-  ck_assert (gbp_engine_run_regions (engine, &image, boxes, 2, saliencies,
+  ck_assert (gbp_engine_run_regions (engine, &image, boxes, 2, NULL, saliencies,
           NULL));
   g_free (image.data);
   gbp_engine_free (engine);

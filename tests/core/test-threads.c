@@ -54,7 +54,7 @@ run_once (GbpEngine * engine)
   g_autoptr (GError) error = NULL;
   GbpSaliency saliency;
 
-  ck_assert_msg (gbp_engine_run (engine, &image, &saliency, &error), "%s",
+  ck_assert_msg (gbp_engine_run (engine, &image, NULL, &saliency, &error), "%s",
       error ? error->message : "");
   g_free (image.data);
 }

@@ -71,6 +71,7 @@ main (int argc, char **argv)
   GOptionContext *context;
   GbpEngineConfig config;
   GbpRenderOptions options;
+  GbpRunOptions run_options;
   GbpEngine *engine = NULL;
   GbpRenderer *renderer = NULL;
   GbpSaliency saliency;
@@ -107,7 +108,6 @@ main (int argc, char **argv)
   config.model_path = argv[1];
   config.input_width = atoi (argv[2]);
   config.input_height = atoi (argv[3]);
-  config.target_class = atoi (argv[4]);
   config.gradcam_layer = gradcam_layer != NULL ? gradcam_layer : "";
   config.fold_batch_norm = !no_fold_batch_norm;
   width = atoi (argv[5]);
@@ -138,9 +138,9 @@ main (int argc, char **argv)
   engine = gbp_engine_new (&config, &error);
   if (engine == NULL)
     goto done;
-  if (!gbp_engine_set_gradcam_enabled (engine,
-          gbp_render_mode_needs_gradcam (options.mode), &error))
-    goto done;
+  gbp_run_options_init (&run_options);
+  run_options.target_class = atoi (argv[4]);
+  run_options.gradcam = gbp_render_mode_needs_gradcam (options.mode);
   renderer = gbp_renderer_new ();
 
   in.data = (guint8 *) pixels;
@@ -160,7 +160,7 @@ main (int argc, char **argv)
     frame.data = (guint8 *) over_pixels;
   }
 
-  if (gbp_engine_run (engine, &in, &saliency, &error)
+  if (gbp_engine_run (engine, &in, &run_options, &saliency, &error)
       && gbp_renderer_render (renderer, &options, &saliency, &frame, &out,
           &error)
       && g_file_set_contents (argv[8], (gchar *) out.data, out_size, &error))

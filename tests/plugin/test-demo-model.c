@@ -131,7 +131,7 @@ GST_START_TEST (test_held_out_scenes)
     image = (GbpImage) {
     map.data, GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
           GST_VIDEO_INFO_PLANE_STRIDE (&info, 0), GBP_PIXEL_FORMAT_RGB};
-    fail_unless (gbp_engine_run (engine, &image, &saliency, &error), "%s",
+    fail_unless (gbp_engine_run (engine, &image, NULL, &saliency, &error), "%s",
         error ? error->message : "");
     fail_unless_equals_int (image.width, saliency.width);
     energy_in_box (&saliency,
@@ -188,7 +188,7 @@ render_gradient (GbpEngine * engine, const GbpImage * image, gint * class_index)
   guint8 *pixels;
   GbpImage out = { 0 };
 
-  fail_unless (gbp_engine_run (engine, image, &saliency, NULL));
+  fail_unless (gbp_engine_run (engine, image, NULL, &saliency, NULL));
   pixels = g_malloc ((gsize) saliency.width * saliency.height * 3);
   out = (GbpImage) {
   pixels, saliency.width, saliency.height, (gsize) saliency.width * 3,

@@ -167,6 +167,70 @@ GST_START_TEST (test_none_live_switch)
 
 GST_END_TEST;
 
+/* overlay and gradcam draw over the frame: a frame that is only ours is
+ * drawn on where it came, a frame shared with another holder is copied
+ * first (that holder's stays as it was), and both come out as the
+ * library draws them. Modes that replace the frame render into a new
+ * buffer. */
+GST_START_TEST (test_overlay_drawn_in_place)
+{
+  static const struct
+  {
+    const gchar *nick;
+    gint mode;                  /* GbpRenderMode value */
+    gboolean in_place;
+  } modes[] = {
+    {"overlay", 5, TRUE}, {"gradcam", 6, TRUE}, {"gray", 1, FALSE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++) {
+    GstVideoInfo info;
+    GstElement *element = guidedbp_new (fixture.model);
+    RefOptions options;
+    g_autofree guint8 *expected = NULL;
+    GstHarness *h;
+    GstBuffer *in, *out, *kept, *pristine;
+    GstMemory *memory;
+
+    gst_util_set_object_arg (G_OBJECT (element), "render-mode",
+        modes[i].nick);
+    video_info_init (&info, "BGRx", fixture.width, fixture.height);
+    pristine = buffer_from_rgb (&info, fixture.card);
+    h = harness_new (element, &info);
+    ref_options_init (&options);
+    options.mode = modes[i].mode;
+    expected = engine_render_full (&info, fixture.card, &options, NULL);
+    fail_unless (expected != NULL);
+
+    /* only ours: the harness's push takes the one reference */
+    in = buffer_from_rgb (&info, fixture.card);
+    memory = gst_buffer_peek_memory (in, 0);
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_unless ((gst_buffer_peek_memory (out, 0) == memory) ==
+        modes[i].in_place, "%s: drawn %s", modes[i].nick,
+        modes[i].in_place ? "into another buffer" : "in place");
+    fail_unless_equals_uint64 (count_mismatches (&info, expected, out), 0);
+    gst_buffer_unref (out);
+
+    /* shared: drawn on a copy */
+    kept = buffer_from_rgb (&info, fixture.card);
+    out = push_pull (h, kept);
+    fail_unless (gst_buffer_peek_memory (out, 0) !=
+        gst_buffer_peek_memory (kept, 0), "%s: drew on a shared frame",
+        modes[i].nick);
+    fail_unless_equals_uint64 (count_mismatches (&info, expected, out), 0);
+    fail_unless (same_bytes (kept, pristine),
+        "%s: the shared frame changed", modes[i].nick);
+    gst_buffer_unref (out);
+    gst_buffer_unref (kept);
+    gst_buffer_unref (pristine);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
 /* async with none: every frame passes unchanged at once; the meta comes
  * with the first result. */
 GST_START_TEST (test_none_async)
@@ -359,6 +423,7 @@ passthrough_suite (void)
 
   tcase_add_test (tc, test_none_passes_in_place);
   tcase_add_test (tc, test_none_live_switch);
+  tcase_add_test (tc, test_overlay_drawn_in_place);
   tcase_add_test (tc, test_none_async);
   tcase_add_test (tc, test_annotate_corner);
   tcase_add_test (tc, test_annotate_scales);
