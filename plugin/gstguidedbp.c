@@ -708,6 +708,7 @@ gst_guided_bp_finalize (GObject * object)
   g_free (self->gradcam_layer);
   g_free (self->target_label);
   g_free (self->object_class);
+  g_clear_pointer (&self->object_types, g_array_unref);
   g_free (self->invalid_mean);
   g_free (self->invalid_std);
   g_free (self->refused_offer);
@@ -875,10 +876,19 @@ gst_guided_bp_set_property (GObject * object, guint prop_id,
       self->inference_region = g_value_get_enum (value);
       GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_OBJECT_CLASS:
+    case PROP_OBJECT_CLASS:{
+      GArray *types =
+          gst_guided_bp_parse_object_class (g_value_get_string (value));
+
       gst_guided_bp_set_string (self, &self->object_class, value,
           DEFAULT_PROP_OBJECT_CLASS);
+      /* parsed here, not per frame; a frame holds its own reference */
+      GST_OBJECT_LOCK (self);
+      g_clear_pointer (&self->object_types, g_array_unref);
+      self->object_types = types;
+      GST_OBJECT_UNLOCK (self);
       break;
+    }
     case PROP_MAX_OBJECTS:
       GST_OBJECT_LOCK (self);
       self->max_objects = g_value_get_uint (value);

@@ -75,48 +75,43 @@ typedef struct
 } Boxes;
 
 static gboolean
-type_wanted (GQuark roi_type, GStrv types)
+type_wanted (GQuark roi_type, const GArray * types)
 {
-  const gchar *name = g_quark_to_string (roi_type);
-
   if (types == NULL)
     return TRUE;
-  for (guint i = 0; types[i] != NULL; i++)
-    if (g_strcmp0 (types[i], name) == 0)
+  for (guint i = 0; i < types->len; i++)
+    if (g_array_index (types, GQuark, i) == roi_type)
       return TRUE;
   return FALSE;
 }
 
-/* "face, person" -> {"face", "person"}; NULL (every type) for "". */
-static GStrv
-parse_object_class (const gchar * text)
+GArray *
+gst_guided_bp_parse_object_class (const gchar * text)
 {
   g_auto (GStrv) parts = NULL;
-  GPtrArray *types;
+  GArray *types;
 
   if (text == NULL || *text == '\0')
     return NULL;
   parts = g_strsplit (text, ",", -1);
-  types = g_ptr_array_new ();
+  types = g_array_new (FALSE, FALSE, sizeof (GQuark));
   for (guint i = 0; parts[i] != NULL; i++) {
     gchar *part = g_strstrip (parts[i]);
+    GQuark type = g_quark_from_string (part);
 
     if (*part != '\0')
-      g_ptr_array_add (types, g_strdup (part));
+      g_array_append_val (types, type);
   }
-  if (types->len == 0) {
-    g_ptr_array_free (types, TRUE);
-    return NULL;
-  }
-  g_ptr_array_add (types, NULL);
-  return (GStrv) g_ptr_array_free (types, FALSE);
+  if (types->len == 0)
+    g_clear_pointer (&types, g_array_unref);
+  return types;
 }
 
 static void
 collect_boxes (GstBuffer * buffer, const GbpImage * image,
     const GstGuidedBpFrameSettings * settings, Boxes * out)
 {
-  g_auto (GStrv) types = parse_object_class (settings->object_class);
+  const GArray *types = settings->object_types;
   gpointer state = NULL;
   GstMeta *meta;
 

@@ -28,6 +28,10 @@ G_BEGIN_DECLS
 gboolean gst_guided_bp_check_objects_settings (gint inference_region,
     gboolean async, guint interval, guint max_objects, GError ** error);
 
+/* object-class parsed: "face, person" -> the GQuarks of "face" and
+ * "person"; NULL (every type) for "" or only commas and spaces. */
+GArray *gst_guided_bp_parse_object_class (const gchar * text);
+
 /* Forgets every box's smoothing history (flushes, discontinuities, caps).
  * Streaming thread, or with the stream stopped. */
 void gst_guided_bp_objects_reset (GstGuidedBp * self);

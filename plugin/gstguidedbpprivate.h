@@ -58,6 +58,8 @@ struct _GstGuidedBp
   gboolean annotate;
   gint inference_region;        /* GstGuidedBpInferenceRegion */
   gchar *object_class;          /* "" for every ROI type */
+  GArray *object_types;         /* object_class parsed, GQuarks (NULL: every
+                                 * type); replaced whole, never changed */
   guint max_objects;
 
   /* Measured processing times, under the object lock (the latency query
@@ -105,7 +107,7 @@ typedef struct
   guint top_k;
   gboolean annotate;
   gint inference_region;
-  gchar *object_class;
+  GArray *object_types;         /* a reference */
   guint max_objects;
 } GstGuidedBpFrameSettings;
 

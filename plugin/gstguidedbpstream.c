@@ -41,7 +41,8 @@ frame_settings_read (GstGuidedBp * self, FrameSettings * settings)
   settings->top_k = self->top_k;
   settings->annotate = self->annotate;
   settings->inference_region = self->inference_region;
-  settings->object_class = g_strdup (self->object_class);
+  settings->object_types = self->object_types ?
+      g_array_ref (self->object_types) : NULL;
   settings->max_objects = self->max_objects;
   GST_OBJECT_UNLOCK (self);
 }
@@ -50,7 +51,7 @@ static void
 frame_settings_clear (FrameSettings * settings)
 {
   g_clear_pointer (&settings->target_label, g_free);
-  g_clear_pointer (&settings->object_class, g_free);
+  g_clear_pointer (&settings->object_types, g_array_unref);
 }
 
 void
