@@ -6,13 +6,6 @@
 # for the element part (GST_PLUGIN_PATH is set here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/build.sh >/dev/null
-mkdir -p bench/models
-for arch in alexnet resnet18 mobilenet_v2 vgg16; do
-  [ -f "bench/models/$arch.pt" ] ||
-    /usr/bin/python3 tools/export-torchvision.py "$arch" "bench/models/$arch.pt" \
-      --random-weights >/dev/null
-done
-export GST_PLUGIN_PATH="$PWD/build/plugin${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+. bench/prepare.sh alexnet resnet18 mobilenet_v2 vgg16
 exec /usr/bin/python3 bench/bench.py --server build/bench/gbp-bench-server \
   --models bench/models "$@"

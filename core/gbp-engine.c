@@ -347,18 +347,8 @@ gbp_engine_get_num_classes (const GbpEngine * engine)
 void
 gbp_engine_get_stats (const GbpEngine * engine, GbpEngineStats * stats)
 {
-  GbpTorchStats torch;
-
   g_return_if_fail (engine != NULL && stats != NULL);
-  gbp_torch_model_get_stats (engine->model, &torch);
-  *stats = (GbpEngineStats) {
-    .guided_nodes = torch.guided_nodes,
-    .onednn_convs = torch.onednn_convs,
-    .fused_activations = torch.fused_activations,
-    .winograd_convs = torch.winograd_convs,
-    .onednn_linears = torch.onednn_linears,
-    .weight_reorders = torch.weight_reorders,
-  };
+  gbp_torch_model_get_stats (engine->model, stats);
 }
 
 gchar *

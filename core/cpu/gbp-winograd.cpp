@@ -20,7 +20,7 @@
  * value in the shapes measured); F(4x4, 3x3) would save more products and
  * lose more precision. Its rounding differs from the direct sum's, though,
  * and that matters where a maximum follows: see keep_ties_exact() in
- * gbp-onednn-conv.cpp.
+ * core/torch/passes/gbp-conv-pass.cpp.
  */
 #ifdef GBP_HAVE_IDEEP
 #include "gbp-winograd.h"
@@ -83,7 +83,7 @@ struct Band {
 };
 
 /* Floats of scratch memory at most: 16 MiB, below the size malloc maps
- * and unmaps on every call (gbp-heap.cpp). */
+ * and unmaps on every call (core/gbp-heap.c). */
 const int64_t MAX_SCRATCH_FLOATS = 4 * 1024 * 1024;
 
 /* The input transform Bᵀ d B of one row of tiles, in two steps: first Bᵀ

@@ -339,7 +339,7 @@ record_cam (_GbpTorchModel &model, const c10::IValue &layer_value,
   }
   model.guided_switch.fill_ (true);
 
-  /* the layer may be in oneDNN's blocked layout (gbp-onednn-conv.cpp) */
+  /* the layer may be in oneDNN's blocked layout (ops/gbp-conv-op.cpp) */
   at::Tensor activation = layer.is_mkldnn () ? layer.to_dense () : layer;
   at::Tensor gradient = grads[0].defined () && grads[0].is_mkldnn () ?
       grads[0].to_dense () : grads[0];
@@ -441,9 +441,9 @@ gbp_torch_model_free (GbpTorchModel *model)
 }
 
 void
-gbp_torch_model_get_stats (const GbpTorchModel *model, GbpTorchStats *stats)
+gbp_torch_model_get_stats (const GbpTorchModel *model, GbpEngineStats *stats)
 {
-  *stats = GbpTorchStats {};
+  *stats = GbpEngineStats {};
   if (model == nullptr)
     return;
   stats->guided_nodes = model->num_guided_nodes;

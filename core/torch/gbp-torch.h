@@ -12,6 +12,7 @@
 #pragma once
 
 #include <glib.h>
+#include <guidedbp/gbp-engine.h>
 
 G_BEGIN_DECLS
 
@@ -88,33 +89,10 @@ GbpTorchStatus gbp_torch_model_load (const gchar * path,
 
 void gbp_torch_model_free (GbpTorchModel * model);
 
-/**
- * GbpTorchStats:
- * @guided_nodes: ReLU-family nodes the load rewrote
- * @onednn_convs: convolutions on the oneDNN path (packed weights, oneDNN
- *   layouts); 0 on CUDA or in a build without that path
- * @fused_activations: of them, those that absorbed the guided activation
- *   after them (and a residual add before it)
- * @winograd_convs: of them, those that have run by Winograd (guidedbp's or
- *   oneDNN's) for some input shape; never one with a max pooling, or
- *   another maximum, anywhere downstream: 0 before the first run
- * @onednn_linears: linear layers on the oneDNN path
- * @weight_reorders: weight reorders and transforms done so far, choosing
- *   kernels included: it stops growing once every input shape has run
- *
- * Diagnostics: what the load and the runs so far did with the model.
- */
-typedef struct {
-  guint guided_nodes;
-  guint onednn_convs;
-  guint fused_activations;
-  guint winograd_convs;
-  guint onednn_linears;
-  guint weight_reorders;
-} GbpTorchStats;
-
+/* Fills @stats (GbpEngineStats, documented with it): what the load and the
+ * runs so far did with the model. */
 void gbp_torch_model_get_stats (const GbpTorchModel * model,
-    GbpTorchStats * stats);
+    GbpEngineStats * stats);
 
 /* The kernels each convolution and linear layer runs, a line per layer and
  * input shape ("conv 64x56x56 -> 64 k3x3 s1 g1: forward

@@ -44,8 +44,8 @@ explain (const gchar * model, const gchar * labels, const gchar * mode_name,
   if (!gbp_render_mode_from_name (mode_name, &options.mode, error))
     return FALSE;
 
-  /* 224x224, ImageNet mean and std, the top class, Grad-CAM ready at the
-   * last convolution: set what your model differs in. */
+  /* 224x224, ImageNet mean and std, Grad-CAM ready at the last
+   * convolution: set what your model differs in. */
   gbp_engine_config_init (&config);
   config.model_path = model;
   config.labels_path = labels;

@@ -35,7 +35,13 @@ gbp_test_fixtures (void)
 GStrv
 gbp_test_fixture_groups (const gchar * prefix)
 {
-  g_auto (GStrv) groups = g_key_file_get_groups (gbp_test_fixtures (), NULL);
+  return gbp_test_key_file_groups (gbp_test_fixtures (), prefix);
+}
+
+GStrv
+gbp_test_key_file_groups (GKeyFile * key_file, const gchar * prefix)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (key_file, NULL);
   GPtrArray *matching = g_ptr_array_new ();
 
   for (guint i = 0; groups[i] != NULL; i++)

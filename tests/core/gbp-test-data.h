@@ -17,6 +17,9 @@ GKeyFile *gbp_test_fixtures (void);
 /* Group names of fixtures.ini that start with @prefix ("model ", ...). */
 GStrv gbp_test_fixture_groups (const gchar * prefix);
 
+/* The same of any @key_file. */
+GStrv gbp_test_key_file_groups (GKeyFile * key_file, const gchar * prefix);
+
 /* Key @key of @group; aborts when missing. */
 gchar *gbp_test_fixture_string (const gchar * group, const gchar * key);
 gint gbp_test_fixture_int (const gchar * group, const gchar * key);

@@ -12,6 +12,7 @@
 #include <guidedbp/guidedbp.h>
 
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 #define MODEL "model alexnet_inplace"
 
@@ -301,10 +302,8 @@ static Suite *
 api_suite (void)
 {
   Suite *s = suite_create ("api");
-  TCase *tc = tcase_create ("general");
+  TCase *tc = gbp_test_tcase_add (s, "general", 300);
 
-  tcase_set_timeout (tc, 300);
-  suite_add_tcase (s, tc);
   tcase_add_test (tc, test_version);
   tcase_add_test (tc, test_render_mode_names);
   tcase_add_test (tc, test_colormap_names);
@@ -319,11 +318,5 @@ api_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (api_suite ());
-  gint failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (api_suite ());
 }

@@ -10,6 +10,7 @@
 #include <guidedbp/guidedbp.h>
 
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 static GKeyFile *gradcam_ini;
 static GStrv cases;
@@ -259,11 +260,5 @@ gradcam_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (gradcam_suite ());
-  gint failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (gradcam_suite ());
 }

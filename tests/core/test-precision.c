@@ -13,6 +13,7 @@
 #include <guidedbp/guidedbp.h>
 
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 /* README.md, "Precision": rendered-image correlation with float32. */
 #define MIN_CORRELATION 0.99
@@ -165,11 +166,5 @@ precision_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (precision_suite ());
-  gint failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (precision_suite ());
 }

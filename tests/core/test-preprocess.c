@@ -9,6 +9,7 @@
 
 #include "gbp-preprocess.h"
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 static const gfloat imagenet_mean[3] = { 0.485f, 0.456f, 0.406f };
 static const gfloat imagenet_std[3] = { 0.229f, 0.224f, 0.225f };
@@ -223,11 +224,5 @@ preprocess_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (preprocess_suite ());
-  gint failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (preprocess_suite ());
 }

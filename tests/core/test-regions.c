@@ -8,6 +8,7 @@
 #include <guidedbp/guidedbp.h>
 
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 /* The card the regions are cut from. */
 #define CARD_FILE "images/card-97x89.rgb"
@@ -335,10 +336,8 @@ static Suite *
 regions_suite (void)
 {
   Suite *s = suite_create ("regions");
-  TCase *tc = tcase_create ("general");
+  TCase *tc = gbp_test_tcase_add (s, "general", 300);
 
-  tcase_set_timeout (tc, 300);
-  suite_add_tcase (s, tc);
   tcase_add_test (tc, test_clamp_and_crop);
   tcase_add_loop_test (tc, test_regions_match_crops_alone, 0,
       G_N_ELEMENTS (models));
@@ -350,11 +349,5 @@ regions_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (regions_suite ());
-  gint failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (regions_suite ());
 }

@@ -11,6 +11,7 @@
 #include "gbp-colormap.h"
 #include "gbp-render-private.h"
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 #define ROW_PADDING 7
 #define FRAME_PADDING 5
@@ -30,19 +31,6 @@ load_manifest (void)
   manifest = g_key_file_new ();
   if (!g_key_file_load_from_file (manifest, path, G_KEY_FILE_NONE, &error))
     g_error ("cannot read %s: %s", path, error->message);
-}
-
-static GStrv
-groups_with_prefix (const gchar * prefix)
-{
-  g_auto (GStrv) groups = g_key_file_get_groups (manifest, NULL);
-  GPtrArray *matching = g_ptr_array_new ();
-
-  for (guint i = 0; groups[i] != NULL; i++)
-    if (g_str_has_prefix (groups[i], prefix))
-      g_ptr_array_add (matching, g_strdup (groups[i]));
-  g_ptr_array_add (matching, NULL);
-  return (GStrv) g_ptr_array_free (matching, FALSE);
 }
 
 static gchar *
@@ -292,7 +280,7 @@ check_padding (const GbpImage * out)
 
 START_TEST (test_colormap_tables_match_script)
 {
-  g_auto (GStrv) groups = groups_with_prefix ("colormap ");
+  g_auto (GStrv) groups = gbp_test_key_file_groups (manifest, "colormap ");
 
   ck_assert_uint_eq (g_strv_length (groups), GBP_N_COLORMAPS);
   for (guint i = 0; groups[i] != NULL; i++) {
@@ -797,7 +785,7 @@ render_suite (void)
   TCase *tc = tcase_create ("general");
 
   load_manifest ();
-  cases = groups_with_prefix ("case ");
+  cases = gbp_test_key_file_groups (manifest, "case ");
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_colormap_tables_match_script);
@@ -817,11 +805,5 @@ render_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (render_suite ());
-  gint failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (render_suite ());
 }

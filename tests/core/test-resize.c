@@ -16,6 +16,7 @@
 
 #include "gbp-preprocess.h"
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 #define PRECISION_BITS 22
 
@@ -394,10 +395,8 @@ static Suite *
 resize_suite (void)
 {
   Suite *s = suite_create ("resize");
-  TCase *tc = tcase_create ("general");
+  TCase *tc = gbp_test_tcase_add (s, "general", 300);
 
-  tcase_set_timeout (tc, 300);
-  suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_matches_plain_pil, 0, G_N_ELEMENTS (sizes));
   tcase_add_loop_test (tc, test_yuv_uniform_colour, 0,
       G_N_ELEMENTS (yuv_formats));
@@ -410,11 +409,5 @@ resize_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (resize_suite ());
-  int failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (resize_suite ());
 }

@@ -12,6 +12,7 @@
 #include <guidedbp/guidedbp.h>
 
 #include "gbp-test-data.h"
+#include "gbp-test-run.h"
 
 #define GROUP "model alexnet_inplace"
 
@@ -154,10 +155,8 @@ static Suite *
 threads_suite (void)
 {
   Suite *s = suite_create ("threads");
-  TCase *tc = tcase_create ("general");
+  TCase *tc = gbp_test_tcase_add (s, "general", 300);
 
-  tcase_set_timeout (tc, 300);
-  suite_add_tcase (s, tc);
   tcase_add_test (tc, test_default_is_affinity);
   tcase_add_test (tc, test_default_follows_a_narrower_mask);
   tcase_add_test (tc, test_explicit_count);
@@ -168,11 +167,5 @@ threads_suite (void)
 int
 main (void)
 {
-  SRunner *runner = srunner_create (threads_suite ());
-  int failed;
-
-  srunner_run_all (runner, CK_NORMAL);
-  failed = srunner_ntests_failed (runner);
-  srunner_free (runner);
-  return failed == 0 ? 0 : 1;
+  return gbp_test_run_suite (threads_suite ());
 }

@@ -4,6 +4,7 @@
  */
 #include "plugin-test-util.h"
 
+#include <math.h>
 #include <string.h>
 
 const Format formats[] = {
@@ -215,6 +216,25 @@ frames_differ (const GstVideoInfo * info, GstBuffer * a, GstBuffer * b)
   return differ;
 }
 
+gdouble
+byte_correlation (const guint8 * a, const guint8 * b, gsize n)
+{
+  gdouble ma = 0, mb = 0, cov = 0, va = 0, vb = 0;
+
+  for (gsize i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  for (gsize i = 0; i < n; i++) {
+    cov += (a[i] - ma) * (b[i] - mb);
+    va += (a[i] - ma) * (a[i] - ma);
+    vb += (b[i] - mb) * (b[i] - mb);
+  }
+  return va > 0 && vb > 0 ? cov / sqrt (va * vb) : 0;
+}
+
 GstBuffer *
 frame_at (GstBuffer * frame, guint i)
 {
@@ -402,6 +422,17 @@ push_pull (GstHarness * h, GstBuffer * buffer)
   fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (buffer)),
       GST_FLOW_OK);
   return gst_harness_pull (h);
+}
+
+TCase *
+fixture_tcase_add (Suite * s)
+{
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 300);
+  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
+  suite_add_tcase (s, tc);
+  return tc;
 }
 
 GstBus *

@@ -69,6 +69,10 @@ gsize rgb_size (const GstVideoInfo * info);
 gboolean frames_differ (const GstVideoInfo * info, GstBuffer * a,
     GstBuffer * b);
 
+/* Pearson's correlation of the @n bytes of @a and @b (0 when either is
+ * constant). */
+gdouble byte_correlation (const guint8 * a, const guint8 * b, gsize n);
+
 /* A copy of @frame as the @i-th frame of a 30 fps stream (PTS, duration). */
 GstBuffer *frame_at (GstBuffer * frame, guint i);
 
@@ -113,6 +117,11 @@ gsize count_mismatches (const GstVideoInfo * info, const guint8 * expected,
 /* The element's output @out equals the engine's rendering of @in_rgb. */
 void assert_engine_output (const GstVideoInfo * info, const guint8 * in_rgb,
     gint target_class, GstBuffer * out);
+
+/* The usual test case of a suite, added to @s: "general", with the
+ * fixture loaded once (fixture_load), 300 s per test (one model load per
+ * harness: several seconds per test on a busy CPU). */
+TCase *fixture_tcase_add (Suite * s);
 
 /* Elements and harnesses. */
 GstElement *guidedbp_new (const gchar * model);

@@ -641,11 +641,7 @@ static Suite *
 async_suite (void)
 {
   Suite *s = suite_create ("guidedbp-async");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_async_newest_frame);
   tcase_add_test (tc, test_async_placeholder_overlay);

@@ -14,15 +14,11 @@
 #include <gst/check/gstcheck.h>
 #include <guidedbp/guidedbp.h>
 
+#include "plugin-test-util.h"
+
 #define MIN_ACCURACY 0.95
 #define MIN_MEAN_ENERGY_IN_BOX 0.70
 #define BOX_MARGIN 8
-
-static gchar *
-data_path (const gchar * relative)
-{
-  return g_build_filename (GBP_TEST_DATA_DIR, relative, NULL);
-}
 
 /* Decodes @path into packed RGB; returns the sample (holds the pixels). */
 static GstSample *
@@ -199,25 +195,6 @@ render_gradient (GbpEngine * engine, const GbpImage * image, gint * class_index)
   return pixels;
 }
 
-static gdouble
-rgb_correlation (const guint8 * a, const guint8 * b, gsize n)
-{
-  gdouble ma = 0, mb = 0, ab = 0, aa = 0, bb = 0;
-
-  for (gsize i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  for (gsize i = 0; i < n; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) * (a[i] - ma);
-    bb += (b[i] - mb) * (b[i] - mb);
-  }
-  return ab / sqrt (aa * bb);
-}
-
 /* precision bf16 on the held-out scenes: the same class as float32 on
  * every scene, and the rendered saliency within the README's bound
  * (correlation >= 0.99); where the CPU has no native bfloat16, the refusal
@@ -263,7 +240,7 @@ GST_START_TEST (test_held_out_scenes_in_bf16)
           GST_VIDEO_INFO_PLANE_STRIDE (&info, 0), GBP_PIXEL_FORMAT_RGB};
     a = render_gradient (single, &image, &class_a);
     b = render_gradient (half, &image, &class_b);
-    r = rgb_correlation (a, b, (gsize) 224 * 224 * 3);
+    r = byte_correlation (a, b, (gsize) 224 * 224 * 3);
     worst = MIN (worst, r);
     fail_unless_equals_int (class_b, class_a);
     fail_unless (r >= 0.99, "%s: bf16's rendering correlates %.4f with "
@@ -347,6 +324,7 @@ demo_model_suite (void)
 
   tcase_set_timeout (tc, 600);
   suite_add_tcase (s, tc);
+
   tcase_add_test (tc, test_held_out_scenes);
   tcase_add_test (tc, test_ball_is_a_circle);
   tcase_add_test (tc, test_held_out_scenes_in_bf16);

@@ -657,12 +657,7 @@ static Suite *
 guidedbp_suite (void)
 {
   Suite *s = suite_create ("guidedbp");
-  TCase *tc = tcase_create ("general");
-
-  /* One model load per harness: several seconds per test on a busy CPU. */
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_caps_every_format);
   tcase_add_test (tc, test_known_frame_matches_engine);

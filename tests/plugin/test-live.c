@@ -209,11 +209,7 @@ static Suite *
 live_suite (void)
 {
   Suite *s = suite_create ("guidedbp-live");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_interval_draws_over_current_frame);

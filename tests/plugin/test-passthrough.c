@@ -415,11 +415,7 @@ static Suite *
 passthrough_suite (void)
 {
   Suite *s = suite_create ("passthrough");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_none_passes_in_place);
   tcase_add_test (tc, test_none_live_switch);

@@ -256,11 +256,7 @@ static Suite *
 properties_suite (void)
 {
   Suite *s = suite_create ("properties");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_loop_test (tc, test_invalid_value_fails_start, 0,
       G_N_ELEMENTS (invalid_cases));

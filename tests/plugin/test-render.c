@@ -543,11 +543,7 @@ static Suite *
 render_suite (void)
 {
   Suite *s = suite_create ("guidedbp-render");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_defaults);
   tcase_add_loop_test (tc, test_render_modes, 0,

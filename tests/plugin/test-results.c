@@ -532,11 +532,7 @@ static Suite *
 results_suite (void)
 {
   Suite *s = suite_create ("results");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_meta_fields);
   tcase_add_test (tc, test_message_equals_meta);

@@ -324,11 +324,7 @@ static Suite *
 settings_suite (void)
 {
   Suite *s = suite_create ("guidedbp-settings");
-  TCase *tc = tcase_create ("general");
-
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
+  TCase *tc = fixture_tcase_add (s);
 
   tcase_add_test (tc, test_property_defaults);
   tcase_add_loop_test (tc, test_device_invalid, 0,

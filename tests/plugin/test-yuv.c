@@ -105,25 +105,6 @@ pixel_bytes (const GstVideoInfo * info, GstBuffer * buffer, gboolean chroma,
   return bytes;
 }
 
-static gdouble
-correlation (const guint8 * a, const guint8 * b, gsize n)
-{
-  gdouble ma = 0, mb = 0, cov = 0, va = 0, vb = 0;
-
-  for (gsize i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  for (gsize i = 0; i < n; i++) {
-    cov += (a[i] - ma) * (b[i] - mb);
-    va += (a[i] - ma) * (a[i] - ma);
-    vb += (b[i] - mb) * (b[i] - mb);
-  }
-  return va > 0 && vb > 0 ? cov / sqrt (va * vb) : 0;
-}
-
 /* The element's output for @in (caps @info) and its class. */
 static GstBuffer *
 run_element (const GstVideoInfo * info, GstBuffer * in, const gchar * mode,
@@ -209,7 +190,7 @@ GST_START_TEST (test_known_frame_like_rgb)
 
       expected = pixel_bytes (&info, encoded, chroma, &n);
       actual = pixel_bytes (&info, out, chroma, &n);
-      r = correlation (actual, expected, n);
+      r = byte_correlation (actual, expected, n);
       mean = 0;
       for (gsize i = 0; i < n; i++)
         mean += fabs ((gdouble) actual[i] - expected[i]);
@@ -431,11 +412,8 @@ static Suite *
 yuv_suite (void)
 {
   Suite *s = suite_create ("guidedbp-yuv");
-  TCase *tc = tcase_create ("general");
+  TCase *tc = fixture_tcase_add (s);
 
-  tcase_set_timeout (tc, 300);
-  tcase_add_unchecked_fixture (tc, fixture_load, fixture_free);
-  suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_known_frame_like_rgb, 0,
       G_N_ELEMENTS (yuv_formats));
   tcase_add_loop_test (tc, test_odd_sizes_and_strides, 0,

@@ -108,7 +108,7 @@ gradient_like (ideep::tensor &&gradient, bool blocked, c10::Device device)
 
 /* guidedbp::onednn_conv_guided: convolution, optional residual add and a
  * ReLU-family activation with the guided backward rule (the guided ops of
- * gbp-guided-ops.cpp, fused). */
+ * gbp-guided-op.cpp, fused). */
 struct OnednnConvGuided : public torch::autograd::Function<OnednnConvGuided> {
   static at::Tensor forward (AutogradContext *ctx, const at::Tensor &input,
       const c10::optional<at::Tensor> &residual,

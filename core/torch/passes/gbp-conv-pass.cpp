@@ -317,25 +317,11 @@ ConvRewrite
 rewrite_convs_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph,
     const KernelPolicy &policy)
 {
-  std::vector<torch::jit::Node *> nodes;
-  unsigned rewritten = 0, fused = 0;
+  unsigned rewritten, fused = 0;
 
   if (!onednn_available ())
     return {0, 0};
-  collect_nodes (graph->block (), nodes);
-  for (torch::jit::Node *node : nodes) {
-    c10::intrusive_ptr<ConvPack> pack = pack_of (node);
-    if (!pack)
-      continue;
-    pack->policy = policy;
-    torch::jit::WithInsertPoint insert_point (node);
-    torch::jit::Value *pack_value = graph->insertConstant (c10::IValue (pack));
-    torch::jit::Value *replacement = graph->insert (
-        c10::Symbol::fromQualString (ONEDNN_CONV), {node->input (0),
-          pack_value});
-    replace_node (node, replacement);
-    rewritten++;
-  }
+  rewritten = rewrite_to_packed_ops (*graph, pack_of, policy, ONEDNN_CONV);
   if (rewritten > 0) {
     fused = fuse_guided_activations (graph);
     keep_ties_exact (onednn_convs_of (graph));

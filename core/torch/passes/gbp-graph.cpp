@@ -26,6 +26,18 @@ replace_node (torch::jit::Node *node, torch::jit::Value *replacement)
   node->destroy ();
 }
 
+void
+replace_with_packed_op (torch::jit::Node *node, const char *op,
+    const c10::IValue &pack)
+{
+  torch::jit::Graph *graph = node->owningGraph ();
+  torch::jit::WithInsertPoint insert_point (node);
+  torch::jit::Value *pack_value = graph->insertConstant (pack);
+
+  replace_node (node, graph->insert (c10::Symbol::fromQualString (op),
+          {node->input (0), pack_value}));
+}
+
 bool
 is_kind (torch::jit::Node *node, const char *kind)
 {

@@ -57,25 +57,12 @@ unsigned
 rewrite_linears_to_onednn (const std::shared_ptr<torch::jit::Graph> &graph,
     const KernelPolicy &policy)
 {
-  std::vector<torch::jit::Node *> nodes;
-  unsigned rewritten = 0;
+  unsigned rewritten;
 
   if (!onednn_available ())
     return 0;
-  collect_nodes (graph->block (), nodes);
-  for (torch::jit::Node *node : nodes) {
-    c10::intrusive_ptr<LinearPack> pack = pack_of (node);
-    if (!pack)
-      continue;
-    pack->policy = policy;
-    torch::jit::WithInsertPoint insert_point (node);
-    torch::jit::Value *pack_value = graph->insertConstant (c10::IValue (pack));
-    torch::jit::Value *replacement = graph->insert (
-        c10::Symbol::fromQualString (op_names::ONEDNN_LINEAR),
-        {node->input (0), pack_value});
-    replace_node (node, replacement);
-    rewritten++;
-  }
+  rewritten = rewrite_to_packed_ops (*graph, pack_of, policy,
+      op_names::ONEDNN_LINEAR);
   /* the plain weights' constants: the packs hold what they need */
   torch::jit::EliminateDeadCode (graph);
   return rewritten;
