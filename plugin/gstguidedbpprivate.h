@@ -2,9 +2,10 @@
  * Copyright (C) 2026 guidedbp developers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The element's instance structure, shared by gstguidedbp.c (properties,
- * lifecycle, queries, events) and gstguidedbpstream.c (the per-frame
- * work). Internal.
+ * The element's instance structure, shared by gstguidedbp.c (lifecycle,
+ * queries, events), gstguidedbpproperties.c (the properties),
+ * gstguidedbpstream.c (the per-frame work) and gstguidedbpobjects.c
+ * (roi-list). Internal.
  */
 #pragma once
 

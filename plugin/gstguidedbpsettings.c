@@ -143,9 +143,10 @@ gst_guided_bp_check_live_values (gint target_class, gdouble alpha,
 }
 
 void
-gst_guided_bp_post_settings_error (GstElement * element, const GError * error)
+gst_guided_bp_post_settings_error (GstElement * element, GError ** error)
 {
-  GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS, ("%s", error->message),
+  GST_ELEMENT_ERROR (element, LIBRARY, SETTINGS, ("%s", (*error)->message),
       ("gst-inspect-1.0 guidedbp describes each property and its valid "
           "values"));
+  g_clear_error (error);
 }

@@ -41,8 +41,9 @@ gboolean gst_guided_bp_check_range (const gchar * property, gdouble value,
 gboolean gst_guided_bp_check_live_values (gint target_class, gdouble alpha,
     gdouble smoothing, guint interval, GError ** error);
 
-/* Posts @error (from the functions above) as a LIBRARY SETTINGS error. */
+/* Posts *@error (from the functions above) as a LIBRARY SETTINGS error
+ * and clears it. */
 void gst_guided_bp_post_settings_error (GstElement * element,
-    const GError * error);
+    GError ** error);
 
 G_END_DECLS

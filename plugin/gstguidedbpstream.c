@@ -313,8 +313,7 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
   /* ERRORS */
 settings_failed:
   {
-    gst_guided_bp_post_settings_error (GST_ELEMENT_CAST (self), error);
-    g_clear_error (&error);
+    gst_guided_bp_post_settings_error (GST_ELEMENT_CAST (self), &error);
     return GST_FLOW_ERROR;
   }
 unsupported_format:

@@ -69,8 +69,11 @@ else
     "video/x-raw,format=RGB,width=$((size * 2)),height=$((size * 3 / 2))")
   element_properties=()
 fi
+# GBP_PROPS: more element properties ("async=true render-mode=overlay").
+read -r -a extra_properties <<< "${GBP_PROPS:-}"
+element_properties+=("${extra_properties[@]}")
 
-echo "memcheck: $frames frames${FACES:+ (faces, roi-list)}, log in $log"
+echo "memcheck: $frames frames${FACES:+ (faces, roi-list)}${GBP_PROPS:+ ($GBP_PROPS)}, log in $log"
 start=$(date +%s)
 status=0
 valgrind --tool=memcheck \

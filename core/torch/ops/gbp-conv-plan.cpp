@@ -170,6 +170,32 @@ struct BackwardOption {
   dnnl::convolution_backward_data::primitive_desc pd;
 };
 
+/* Appends each of oneDNN's implementations for @pd's descriptor but its
+ * reference ones, named with @suffix. */
+template <typename Option, typename PrimitiveDesc>
+void
+add_implementations (PrimitiveDesc &pd, const std::string &suffix,
+    std::vector<Option> &options)
+{
+  do {
+    std::string name = pd.impl_info_str ();
+    if (!is_reference (name))
+      options.push_back ({name + suffix, Kernel::ONEDNN, pd});
+  } while (pd.next_impl ());
+}
+
+/* oneDNN's algorithms @pack may run: direct, and Winograd where allowed. */
+std::vector<dnnl::algorithm>
+algorithms_of (const ConvPack &pack)
+{
+  std::vector<dnnl::algorithm> algorithms = {
+    dnnl::algorithm::convolution_direct};
+
+  if (pack.winograd_allowed)
+    algorithms.push_back (dnnl::algorithm::convolution_winograd);
+  return algorithms;
+}
+
 /* The candidates in @s.type, their names ending in @suffix, to @options. */
 void
 add_forward_options (const ConvPack &pack, const Shape &s,
@@ -177,23 +203,15 @@ add_forward_options (const ConvPack &pack, const Shape &s,
     std::vector<ForwardOption> &options)
 {
   ideep::engine &engine = ideep::engine::cpu_engine ();
-  std::vector<dnnl::algorithm> algorithms = {
-    dnnl::algorithm::convolution_direct};
 
-  if (pack.winograd_allowed)
-    algorithms.push_back (dnnl::algorithm::convolution_winograd);
-  for (dnnl::algorithm algorithm : algorithms) {
+  for (dnnl::algorithm algorithm : algorithms_of (pack)) {
     try {
       /* inference: some kernels take post-ops only there, and a
        * convolution keeps nothing for its backward anyway */
       dnnl::convolution_forward::primitive_desc pd (forward_desc (s,
               dnnl::prop_kind::forward_inference, algorithm),
           attributes (&post_ops), engine);
-      do {
-        std::string name = pd.impl_info_str ();
-        if (!is_reference (name))
-          options.push_back ({name + suffix, Kernel::ONEDNN, pd});
-      } while (pd.next_impl ());
+      add_implementations (pd, suffix, options);
     } catch (const dnnl::error &) {
       /* no implementation of this algorithm for the shape */
     }
@@ -224,12 +242,8 @@ add_backward_options (const ConvPack &pack, const Shape &s,
     const std::string &suffix, std::vector<BackwardOption> &options)
 {
   ideep::engine &engine = ideep::engine::cpu_engine ();
-  std::vector<dnnl::algorithm> algorithms = {
-    dnnl::algorithm::convolution_direct};
 
-  if (pack.winograd_allowed)
-    algorithms.push_back (dnnl::algorithm::convolution_winograd);
-  for (dnnl::algorithm algorithm : algorithms) {
+  for (dnnl::algorithm algorithm : algorithms_of (pack)) {
     try {
       dnnl::convolution_forward::primitive_desc hint (forward_desc (s,
               dnnl::prop_kind::forward_training, algorithm),
@@ -239,11 +253,7 @@ add_backward_options (const ConvPack &pack, const Shape &s,
               {s.src, dt::f32, tag::any}, {s.weight, s.type, tag::any},
               {s.dst, s.type, tag::any}, s.strides, s.dilates, s.pads,
               s.pads), attributes (nullptr), engine, hint);
-      do {
-        std::string name = pd.impl_info_str ();
-        if (!is_reference (name))
-          options.push_back ({name + suffix, Kernel::ONEDNN, pd});
-      } while (pd.next_impl ());
+      add_implementations (pd, suffix, options);
     } catch (const dnnl::error &) {
       /* no implementation of this algorithm for the shape */
     }
