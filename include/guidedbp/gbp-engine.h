@@ -61,8 +61,8 @@ typedef enum {
  *   output of the module with this path ("layer4", "features.28"), which
  *   must exist; NULL nowhere. It is computed only by the runs whose
  *   #GbpRunOptions ask for it, at the cost of one extra backward pass
- *   through the layers above that module. The element's
- *   gradcam-layer property has the same default.
+ *   through the layers above that module. The element's gradcam-layer
+ *   property has the same default.
  * @fold_batch_norm: fold batch normalization into the preceding
  *   convolutions (on by default). Needed for speed on CPUs: a batch norm
  *   cannot be differentiated in oneDNN's blocked layout, so without folding
@@ -120,8 +120,8 @@ typedef struct {
  * @width: gradient width (the model's input width)
  * @height: gradient height
  * @cam: Grad-CAM of the class, float [@cam_height, @cam_width], >= 0, not
- *   normalized; NULL unless the run's options asked for it. Owned by the engine like
- *   @gradient.
+ *   normalized; NULL unless the run's options asked for it. Owned by the
+ *   engine like @gradient.
  * @cam_width: width of @cam (the Grad-CAM layer's), or 0
  * @cam_height: height of @cam, or 0
  * @probabilities: the softmax of the logits, one per class, float
@@ -148,9 +148,9 @@ typedef struct {
 typedef struct _GbpEngine GbpEngine;
 
 /* Fills @config with the defaults: no model, "cpu", 224x224, ImageNet
- * mean/std, one thread per usable CPU, no labels, Grad-CAM at
- * the last convolution (computed once enabled), batch norm folded, kernels
- * tuned, float32. */
+ * mean/std, one thread per usable CPU, no labels, Grad-CAM at the last
+ * convolution (computed by the runs that ask for it), batch norm folded,
+ * kernels tuned, float32. */
 GBP_API
 void gbp_engine_config_init (GbpEngineConfig * config);
 
