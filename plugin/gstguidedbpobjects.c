@@ -8,7 +8,6 @@
 #include <guidedbp/gbp-region.h>
 
 #include "gstguidedbpmessage.h"
-#include "gstguidedbpplaceholder.h"
 #include "gstguidedbpsettings.h"
 
 #define GST_CAT_DEFAULT gst_guided_bp_debug
@@ -97,10 +96,12 @@ gst_guided_bp_parse_object_class (const gchar * text)
   types = g_array_new (FALSE, FALSE, sizeof (GQuark));
   for (guint i = 0; parts[i] != NULL; i++) {
     gchar *part = g_strstrip (parts[i]);
-    GQuark type = g_quark_from_string (part);
 
-    if (*part != '\0')
+    if (*part != '\0') {
+      GQuark type = g_quark_from_string (part);
+
       g_array_append_val (types, type);
+    }
   }
   if (types->len == 0)
     g_clear_pointer (&types, g_array_unref);
