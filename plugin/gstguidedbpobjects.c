@@ -270,19 +270,12 @@ annotate_boxes (GstGuidedBp * self, const Boxes * boxes,
     const GbpSaliency * saliencies, GbpImage * out_image,
     const GstGuidedBpFrameSettings * settings)
 {
-  gboolean targeted = settings->target_label != NULL
-      || settings->target_class != GBP_TARGET_CLASS_TOP;
-
-  if (self->annotator == NULL)
-    self->annotator = gst_guided_bp_annotator_new ();
   for (guint i = 0; i < boxes->boxes->len; i++) {
     const Box *box = &g_array_index (boxes->boxes, Box, i);
-    g_autofree gchar *text = gst_guided_bp_annotation_text (self->engine,
-        &saliencies[i], targeted);
     GbpImage crop;
 
     if (gbp_image_crop (out_image, &box->region, &crop, NULL))
-      gst_guided_bp_annotator_draw (self->annotator, text, &crop);
+      gst_guided_bp_annotate (self, settings, &saliencies[i], &crop);
   }
 }
 

@@ -127,6 +127,13 @@ gboolean gst_guided_bp_resolve_target_label (GstGuidedBp * self,
  * posting a latency message when that grew. Streaming thread. */
 void gst_guided_bp_add_latency (GstGuidedBp * self, GstClockTime elapsed);
 
+/* Draws the label of @saliency (with "target" when @settings name the
+ * class) over @out_image: a frame, or a box's crop of one. Streaming
+ * thread. */
+void gst_guided_bp_annotate (GstGuidedBp * self,
+    const GstGuidedBpFrameSettings * settings, const GbpSaliency * saliency,
+    GbpImage * out_image);
+
 /* GstVideoFilter::transform_frame: every render mode but none. */
 GstFlowReturn gst_guided_bp_transform_frame (GstVideoFilter * filter,
     GstVideoFrame * inframe, GstVideoFrame * outframe);

@@ -208,10 +208,10 @@ exchange_with_worker (GstGuidedBp * self, const GbpImage * image,
   return TRUE;
 }
 
-/* Draws the label of @saliency over @out_image, when asked. */
-static void
-annotate (GstGuidedBp * self, const FrameSettings * settings,
-    const GbpSaliency * saliency, GbpImage * out_image)
+void
+gst_guided_bp_annotate (GstGuidedBp * self,
+    const GstGuidedBpFrameSettings * settings, const GbpSaliency * saliency,
+    GbpImage * out_image)
 {
   gchar *text = gst_guided_bp_annotation_text (self->engine, saliency,
       settings->target_label != NULL
@@ -303,7 +303,7 @@ gst_guided_bp_process (GstGuidedBp * self, GstVideoFrame * inframe,
 
   if (saliency != NULL) {
     if (settings->annotate)
-      annotate (self, settings, saliency, &out_image);
+      gst_guided_bp_annotate (self, settings, saliency, &out_image);
     gst_guided_bp_meta_add (outframe->buffer, self->engine, saliency,
         &self->result->timing, settings->top_k);
   }
