@@ -486,6 +486,16 @@ assert_error_names (GstBus * bus, GQuark domain, gint code,
 }
 
 void
+assert_push_refused (GstHarness * h, GstBus * bus, GstBuffer * buffer,
+    const gchar * const *parts)
+{
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_ref (buffer)),
+      GST_FLOW_ERROR);
+  assert_error_names (bus, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS,
+      parts);
+}
+
+void
 assert_error_within (GstBus * bus, GstClockTime timeout, GQuark domain,
     gint code, const gchar * const *parts, const gchar * const *debug_parts)
 {

@@ -136,6 +136,12 @@ void assert_start_fails (GstElement * element, const gchar * file,
 void assert_error_names (GstBus * bus, GQuark domain, gint code,
     const gchar * const *parts);
 
+/* Pushes @buffer (a new reference of it) into @h, which must refuse it
+ * (GST_FLOW_ERROR) with a LIBRARY SETTINGS error on @bus whose text
+ * contains each of the NULL-terminated @parts (assert_error_names()). */
+void assert_push_refused (GstHarness * h, GstBus * bus, GstBuffer * buffer,
+    const gchar * const *parts);
+
 /* The same for the first error message posted within @timeout (from
  * another thread: the async worker's), whose debug text also contains
  * each of the NULL-terminated @debug_parts (NULL: any). */
