@@ -4,28 +4,7 @@
  */
 #include "guidedbp/gbp-region.h"
 #include "guidedbp/gbp-error.h"
-
-/* Columns and rows a crop of a YUV image must start on (the chroma grid). */
-static void
-chroma_alignment (const GbpImage * image, guint * x_step, guint * y_step)
-{
-  switch (image->yuv_format) {
-    case GBP_YUV_FORMAT_NV12:
-    case GBP_YUV_FORMAT_I420:
-      *x_step = 2;
-      *y_step = 2;
-      break;
-    case GBP_YUV_FORMAT_YUY2:
-      *x_step = 2;
-      *y_step = 1;
-      break;
-    case GBP_YUV_FORMAT_NONE:
-    default:
-      *x_step = 1;
-      *y_step = 1;
-      break;
-  }
-}
+#include "gbp-yuv.h"
 
 gboolean
 gbp_region_clamp (const GbpRegion * region, const GbpImage * image,
@@ -54,7 +33,8 @@ gbp_region_clamp (const GbpRegion * region, const GbpImage * image,
         image->height);
     return FALSE;
   }
-  chroma_alignment (image, &x_step, &y_step);
+  /* a YUV crop starts on the chroma grid */
+  gbp_yuv_subsampling (image->yuv_format, &x_step, &y_step);
   left -= left % x_step;
   top -= top % y_step;
   *clamped = (GbpRegion) {
@@ -76,7 +56,7 @@ gbp_image_crop (const GbpImage * image, const GbpRegion * region,
   g_return_val_if_fail (image != NULL && region != NULL && crop != NULL,
       FALSE);
 
-  chroma_alignment (image, &x_step, &y_step);
+  gbp_yuv_subsampling (image->yuv_format, &x_step, &y_step);
   if (region->x < 0 || region->y < 0 || region->width == 0
       || region->height == 0
       || (guint64) region->x + region->width > image->width

@@ -38,9 +38,33 @@ gbp_yuv_coefficients_init (GbpYuvCoefficients * c,
 }
 
 void
+gbp_yuv_subsampling (GbpYuvFormat format, guint * x_step, guint * y_step)
+{
+  switch (format) {
+    case GBP_YUV_FORMAT_NV12:
+    case GBP_YUV_FORMAT_I420:
+      *x_step = 2;
+      *y_step = 2;
+      break;
+    case GBP_YUV_FORMAT_YUY2:
+      *x_step = 2;
+      *y_step = 1;
+      break;
+    case GBP_YUV_FORMAT_NONE:
+    default:
+      *x_step = 1;
+      *y_step = 1;
+      break;
+  }
+}
+
+void
 gbp_yuv_chroma_size (GbpYuvFormat format, guint width, guint height,
     guint * chroma_width, guint * chroma_height)
 {
-  *chroma_width = (width + 1) / 2;
-  *chroma_height = format == GBP_YUV_FORMAT_YUY2 ? height : (height + 1) / 2;
+  guint x_step, y_step;
+
+  gbp_yuv_subsampling (format, &x_step, &y_step);
+  *chroma_width = (width + x_step - 1) / x_step;
+  *chroma_height = (height + y_step - 1) / y_step;
 }

@@ -26,6 +26,12 @@ typedef struct {
 void gbp_yuv_coefficients_init (GbpYuvCoefficients * coefficients,
     const GbpYuvColorimetry * colorimetry);
 
+/* Pixels per chroma sample of @format, across (@x_step) and down
+ * (@y_step): 2x2 for NV12 and I420, 2x1 for YUY2, 1x1 for an RGB-family
+ * image (GBP_YUV_FORMAT_NONE). */
+void gbp_yuv_subsampling (GbpYuvFormat format, guint * x_step,
+    guint * y_step);
+
 /* Chroma width and height of a @width x @height image in @format. */
 void gbp_yuv_chroma_size (GbpYuvFormat format, guint width, guint height,
     guint * chroma_width, guint * chroma_height);

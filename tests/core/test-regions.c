@@ -199,7 +199,8 @@ START_TEST (test_batch_sizes_and_gradcam)
     g_autofree gfloat *gradient = NULL, *cam = NULL;
 
     ck_assert_msg (gbp_engine_run_regions (engine, &image, boxes, n,
-            &gradcam, saliencies, &error), "%s: %s", what, error ? error->message : "");
+            &gradcam, saliencies, &error), "%s: %s", what,
+        error ? error->message : "");
     for (guint i = 0; i < n; i++) {
       ck_assert (saliencies[i].cam != NULL);
       ck_assert_uint_eq (saliencies[i].num_classes,
